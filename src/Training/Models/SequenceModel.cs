@@ -1,0 +1,34 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AsRnnGrid.Training.Models;
+
+/// <summary>
+/// A whole model as the training loop sees it: optional embedding, the recurrence, the decoder.
+/// Tensors are time-major: inputs (T, B, I) floats, or (T, B) int64 token ids when the model has an embedding.
+/// </summary>
+public abstract class SequenceModel : nn.Module
+{
+    protected SequenceModel(string name) : base(name) { }
+
+    /// <summary>
+    /// Runs the sequence from <paramref name="state"/> (null: zeros) and decodes.
+    /// AllSteps gives (T, B, O), LastStep gives (B, O). The returned state is the state after the last step.
+    /// </summary>
+    public abstract (Tensor Output, RecurrentState State) Forward(Tensor input, RecurrentState? state, Readout readout);
+
+    /// <summary>Parameters trained at rmsprop_constr_lr (the reference's "recurrent_kernel" group).</summary>
+    public abstract IReadOnlyList<TorchSharp.Modules.Parameter> RecurrentParameters();
+
+    /// <summary>Every other trainable parameter (rmsprop_lr).</summary>
+    public abstract IReadOnlyList<TorchSharp.Modules.Parameter> MainParameters();
+
+    /// <summary>Parameter count as the papers count it (a skew parameter of n x n counts n(n-1)/2).</summary>
+    public abstract long ParameterCount { get; }
+
+    /// <summary>Extra loss terms (penalties) added to the task loss; null when the model has none.</summary>
+    public virtual Tensor? RegularizationLoss() => null;
+
+    /// <summary>Called after every optimiser step: cached recurrent matrices are stale (dtriv counts a generation event on the next read).</summary>
+    public abstract void OnParametersUpdated();
+}
