@@ -1,1 +1,3 @@
-Console.WriteLine("asrnn-grid");
+using AsRnnGrid.Actors.Cli;
+
+return CommandLine.Run(args);

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using AsRnnGrid.Data;
+using AsRnnGrid.Training.Checkpoints;
+using AsRnnGrid.Training.Configuration;
+
+namespace AsRnnGrid.Actors.Cli;
+
+/// <summary>
+/// The asrnn-grid command line. Every error is one line on stderr (no stack trace) and a non-zero exit code:
+/// 2 bad input (options, files, data), 1 an unexpected fault.
+/// </summary>
+public static class CommandLine
+{
+    public const int ExitBadInput = 2;
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("asrnn-grid: recurrent-network memory experiments (asRNN and the models it is compared with)");
+        root.Subcommands.Add(TrainCommand.Build());
+        return root;
+    }
+
+    public static int Run(string[] args)
+    {
+        var root = Build();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var line in ParseErrors.Describe(parsed)) Console.Error.WriteLine("error: " + line);
+            return ExitBadInput;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (IsBadInput(e))
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            return ExitBadInput;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+            return 1;
+        }
+    }
+
+    public static bool IsBadInput(Exception e) => e is ConfigurationException or DataFileException or CorruptCheckpointException;
+}

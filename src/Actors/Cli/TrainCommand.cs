@@ -1,0 +1,66 @@
+using System.CommandLine;
+using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Loop;
+
+namespace AsRnnGrid.Actors.Cli;
+
+/// <summary>
+/// `asrnn-grid train`: one run in the foreground. Options are the train options (spelled as the reference
+/// scripts spell them: --hidden_size 122), plus --out, --restart, --config and --progress.
+/// Exit codes: 0 completed, 2 bad input, 3 stopped by a signal (checkpointed, resumable), 4 failed (non-finite loss), 1 other faults.
+/// </summary>
+public static class TrainCommand
+{
+    public const int ExitStopped = 3;
+    public const int ExitFailed = 4;
+
+    public static Command Build()
+    {
+        var command = new Command("train", "train one model on one task; resumes from the run folder's newest checkpoint");
+        var trainOptions = TrainOption.All.Select(o => (o, new Option<string>("--" + o.Name) { Description = o.Attribute.Help, HelpName = HelpName(o) })).ToArray();
+        foreach (var (_, option) in trainOptions) command.Options.Add(option);
+        var outOption = new Option<string>("--out") { Description = "run folder (default runs/<task>-<model>-h<hidden>-s<seed>)" };
+        var restart = new Option<bool>("--restart") { Description = "start over; the folder's old files are moved into previous-*/ (nothing is deleted)" };
+        var config = new Option<string>("--config") { Description = "a run.yaml (key: value per line) whose values come before the options given here" };
+        var progress = new Option<string>("--progress") { Description = "text (default) or json (one object per line, for the sweep's trainers)" };
+        progress.AcceptOnlyFromAmong("text", "json");
+        var failAt = new Option<long?>("--fail_at_step") { Description = "test setting: throw at this step", Hidden = true };
+        command.Options.Add(outOption);
+        command.Options.Add(restart);
+        command.Options.Add(config);
+        command.Options.Add(progress);
+        command.Options.Add(failAt);
+
+        command.SetAction(parsed =>
+        {
+            var values = new List<KeyValuePair<string, string>>();
+            if (parsed.GetValue(config) is { } configFile) values.AddRange(RunYamlReader.Read(configFile));
+            foreach (var (trainOption, option) in trainOptions)
+                if (parsed.GetResult(option) is not null && parsed.GetValue(option) is { } text)
+                    values.Add(new(trainOption.Name, text));
+            var runConfig = RunConfigBuilder.Build(values);
+            var folder = parsed.GetValue(outOption)
+                ?? Path.Combine("runs", $"{runConfig.Task}-{runConfig.Model}-h{runConfig.HiddenSize}-s{runConfig.RandomSeed}");
+            ITrainingObserver observer = parsed.GetValue(progress) == "json"
+                ? new JsonProgressObserver(Console.Out)
+                : new ConsoleTrainingObserver(Console.Out, runConfig);
+            using var signals = new StopSignals();
+            var run = new TrainingRun(runConfig, folder, observer, new TrainingRunOptions
+            {
+                Restart = parsed.GetValue(restart),
+                FailAtStep = parsed.GetValue(failAt),
+            });
+            var result = run.Run(signals.Token);
+            return result.Status switch
+            {
+                "completed" => 0,
+                "stopped" => ExitStopped,
+                _ => ExitFailed,
+            };
+        });
+        return command;
+    }
+
+    static string HelpName(TrainOption o) => o.Attribute.Choices.Length > 0 ? string.Join("|", o.Attribute.Choices)
+        : o.ValueType == typeof(double) ? "number" : o.ValueType == typeof(string) ? "text" : "integer";
+}

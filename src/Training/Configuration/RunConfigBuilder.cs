@@ -1,0 +1,35 @@
+using System.Text;
+
+namespace AsRnnGrid.Training.Configuration;
+
+/// <summary>Builds a <see cref="RunConfig"/> from option values as text: the task's defaults first, then every given value.</summary>
+public static class RunConfigBuilder
+{
+    public static RunConfig Build(IEnumerable<KeyValuePair<string, string>> values)
+    {
+        var list = values.ToList();
+        foreach (var (name, _) in list) TrainOption.Get(name);
+        string task = list.LastOrDefault(kv => kv.Key == "task").Value ?? "copy";
+        var config = TaskDefaults.For((string)TrainOption.Get("task").Parse(task));
+        foreach (var (name, text) in list.Where(kv => kv.Key != "task"))
+            config = TrainOption.Get(name).Apply(config, text);
+        ModelSpecResolver.Check(config);
+        return config;
+    }
+
+    /// <summary>run.yaml: every option with its resolved value, one per line, in the catalogue's order.</summary>
+    public static string ToYaml(RunConfig config)
+    {
+        var sb = new StringBuilder();
+        sb.Append("# resolved configuration of this run (asrnn-grid train); every default written out\n");
+        foreach (var option in TrainOption.All)
+        {
+            var value = option.Format(config);
+            sb.Append(option.Name).Append(": ");
+            sb.Append(option.ValueType == typeof(string) ? Quote(value) : value).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}

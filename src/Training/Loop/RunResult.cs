@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+
+namespace AsRnnGrid.Training.Loop;
+
+/// <summary>result.json: how the run ended and its summary numbers.</summary>
+public sealed record RunResult
+{
+    /// <summary>completed | stopped (asked to stop; resumable) | failed.</summary>
+    [JsonPropertyName("status")] public required string Status { get; init; }
+    [JsonPropertyName("reason")] public string? Reason { get; init; }
+    [JsonPropertyName("task")] public required string Task { get; init; }
+    [JsonPropertyName("model")] public required string Model { get; init; }
+    [JsonPropertyName("hidden_size")] public int HiddenSize { get; init; }
+    [JsonPropertyName("parameters")] public long Parameters { get; init; }
+    [JsonPropertyName("steps")] public long Steps { get; init; }
+    [JsonPropertyName("epochs")] public int Epochs { get; init; }
+    [JsonPropertyName("elapsed")] public double Elapsed { get; init; }
+    [JsonPropertyName("final_loss")] public double? FinalLoss { get; init; }
+    [JsonPropertyName("baseline")] public double? Baseline { get; init; }
+    [JsonPropertyName("final_accuracy")] public double? FinalAccuracy { get; init; }
+    [JsonPropertyName("best_test_accuracy")] public double? BestTestAccuracy { get; init; }
+    [JsonPropertyName("final_test_accuracy")] public double? FinalTestAccuracy { get; init; }
+    [JsonPropertyName("best_valid_bpc")] public double? BestValidBpc { get; init; }
+    /// <summary>Test bits per character of the epoch with the best validation bpc (the papers' number).</summary>
+    [JsonPropertyName("test_bpc")] public double? TestBpc { get; init; }
+    [JsonPropertyName("final_bpc")] public double? FinalBpc { get; init; }
+    [JsonPropertyName("config_hash")] public string? ConfigHash { get; init; }
+}

@@ -1,0 +1,126 @@
+using System.Text.Json.Nodes;
+using AsRnnGrid.Data;
+using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AsRnnGrid.Training.Tasks;
+
+/// <summary>
+/// Penn Treebank characters (spec §5.4): the train stream batchified into batch_size columns, BPTT windows,
+/// the state zeroed at each epoch's start and carried (detached) across windows; valid and test evaluated
+/// with eval_batch_size columns. bpc = loss / ln 2; evaluation divides by the rows n as the reference does.
+/// </summary>
+public sealed class PtbTaskSession : TaskSession
+{
+    readonly PtbCorpus _corpus;
+    readonly Tensor _train, _valid, _test;
+    readonly BpttWindow[] _windows;
+    RecurrentState? _carried;
+
+    public PtbTaskSession(RunConfig config, Device device, ScalarType dtype) : base(config, device, dtype)
+    {
+        _corpus = PtbCorpus.Load(config.DataDir);
+        _train = Columns(_corpus.Train, config.BatchSize);
+        _valid = Columns(_corpus.Valid, config.EvalBatchSize);
+        _test = Columns(_corpus.Test, config.EvalBatchSize);
+        _windows = TokenBatching.BpttWindows((int)_train.shape[0], config.Bptt).ToArray();
+    }
+
+    Tensor Columns(int[] ids, int batch)
+    {
+        var data = TokenBatching.Batchify(ids, batch);
+        int rows = data.Length / batch;
+        return torch.tensor(data.Select(x => (long)x).ToArray(), new long[] { rows, batch }).to(Device).DetachFromDisposeScope();
+    }
+
+    public override (int, int, int, string) Shape => (Config.Emsize, _corpus.Vocabulary.Count, _corpus.Vocabulary.Count, "uniform");
+    public override int BatchesPerEpoch => _windows.Length;
+
+    public override void BeginEpoch(int epoch)
+    {
+        _carried?.Dispose();
+        _carried = null;
+    }
+
+    public override (Tensor Loss, BatchStatistics Stats) TrainingForward(SequenceModel model, int batchInEpoch)
+    {
+        var (start, length) = _windows[batchInEpoch];
+        var input = _train.narrow(0, start, length);
+        var target = _train.narrow(0, start + 1, length).reshape(-1);
+        var (output, state) = model.Forward(input, _carried, Readout.AllSteps);
+        var logits = output.reshape(-1, output.shape[2]);
+        var loss = nn.functional.cross_entropy(logits, target);
+        long correct = logits.argmax(1).eq(target).sum().item<long>();
+        _pending = state.Detach();
+        return (loss, new BatchStatistics(loss.item<double>(), correct, target.shape[0], target.shape[0]));
+    }
+
+    RecurrentState? _pending;
+
+    public override void AfterStep()
+    {
+        _carried?.Dispose();
+        _carried = _pending!.MoveToOuterScope();
+        _pending = null;
+    }
+
+    public override EvaluationResult Evaluate(SequenceModel model)
+    {
+        var (validBpc, validAccuracy) = EvaluateSplit(model, _valid);
+        var (testBpc, _) = EvaluateSplit(model, _test);
+        return new EvaluationResult { ValidBpc = validBpc, ValidAccuracy = validAccuracy, TestBpc = testBpc };
+    }
+
+    (double Bpc, double Accuracy) EvaluateSplit(SequenceModel model, Tensor data)
+    {
+        using var _ = torch.no_grad();
+        int rows = (int)data.shape[0];
+        double total = 0;
+        long correct = 0, count = 0;
+        RecurrentState? state = null;
+        foreach (var (start, length) in TokenBatching.BpttWindows(rows, Config.Bptt))
+        {
+            using var scope = torch.NewDisposeScope();
+            var input = data.narrow(0, start, length);
+            var target = data.narrow(0, start + 1, length).reshape(-1);
+            var (output, next) = model.Forward(input, state, Readout.AllSteps);
+            var logits = output.reshape(-1, output.shape[2]);
+            total += length * nn.functional.cross_entropy(logits, target).item<double>();
+            correct += logits.argmax(1).eq(target).sum().item<long>();
+            count += target.shape[0];
+            state?.Dispose();
+            state = next.Detach().MoveToOuterScope();
+        }
+        state?.Dispose();
+        return (total / rows / Math.Log(2), 100.0 * correct / count);
+    }
+
+    public override JsonObject SaveState() => new() { ["carried"] = _carried is not null };
+
+    public override void LoadState(JsonObject state) { }
+
+    public override IReadOnlyDictionary<string, Tensor> SaveTensors()
+    {
+        var tensors = new Dictionary<string, Tensor>();
+        if (_carried is not null)
+            for (int i = 0; i < _carried.Parts.Count; i++) tensors[$"carried.{i}"] = _carried.Parts[i];
+        return tensors;
+    }
+
+    public override void LoadTensors(IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        var parts = tensors.Where(kv => kv.Key.StartsWith("carried.")).OrderBy(kv => int.Parse(kv.Key["carried.".Length..]))
+            .Select(kv => kv.Value.to(Device).DetachFromDisposeScope()).ToArray();
+        _carried = parts.Length > 0 ? new RecurrentState(parts) : null;
+    }
+
+    public override void Dispose()
+    {
+        _carried?.Dispose();
+        _train.Dispose();
+        _valid.Dispose();
+        _test.Dispose();
+    }
+}
