@@ -11,6 +11,7 @@ public sealed class EpochOrder
 
     private readonly int[] _order;
 
+    /// <summary>Wraps <paramref name="order"/> without copying: the caller hands it over.</summary>
     public EpochOrder(int[] order, int batchSize = DefaultBatchSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
