@@ -40,10 +40,13 @@ public static class CommandLine
         }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+            // libtorch's messages carry C++ frames after the first line: keep the sentence, not the trace.
+            Console.Error.WriteLine($"error: {e.GetType().Name}: {FirstLine(e.Message)}");
             return 1;
         }
     }
+
+    public static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
     public static bool IsBadInput(Exception e) => e is ConfigurationException or DataFileException or CorruptCheckpointException;
 }

@@ -58,8 +58,7 @@ public sealed class TrainingRun
         var shape = task.Shape;
         var spec = ModelSpecResolver.Resolve(_config, shape.InputSize, shape.OutputSize, shape.VocabularySize, shape.DecoderInit);
         using var generator = new torch.Generator((ulong)_config.RandomSeed, torch.CPU);
-        using var model = ModelFactory.Create(spec, generator);
-        model.to(device);
+        using var model = ModelFactory.Create(spec, generator, device);
         using var optimizer = CreateOptimizer(model);
         var trainable = model.MainParameters().Concat(model.RecurrentParameters()).ToArray();
 

@@ -38,7 +38,7 @@ public sealed class AddingTaskSession : TaskSession
         var target = torch.tensor(batch.Targets, new long[] { b, 1 }).to(DType).to(Device);
         var (output, _) = model.Forward(input, null, Readout.LastStep);
         var loss = nn.functional.mse_loss(output, target);
-        return (loss, new BatchStatistics(loss.item<double>(), 0, 0, b));
+        return (loss, new BatchStatistics(loss.ToDouble(), 0, 0, b));
     }
 
     public override JsonObject SaveState() => new() { ["rng"] = GeneratorState.Save(_rng) };

@@ -38,7 +38,7 @@ public sealed class CopyTaskSession : TaskSession
         var flat = target.reshape(n * b);
         var loss = nn.functional.cross_entropy(logits, flat);
         long correct = logits.argmax(1).eq(flat).sum().item<long>();
-        return (loss, new BatchStatistics(loss.item<double>(), correct, n * b, n * b));
+        return (loss, new BatchStatistics(loss.ToDouble(), correct, n * b, n * b));
     }
 
     Tensor OneHotTimeMajor(int[] symbols, int b, int n, int classes)

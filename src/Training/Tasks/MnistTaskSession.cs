@@ -49,7 +49,7 @@ public sealed class MnistTaskSession : TaskSession
         var (output, _) = model.Forward(input, null, Readout.LastStep);
         var loss = nn.functional.cross_entropy(output, labels);
         long correct = output.argmax(1).eq(labels).sum().item<long>();
-        return (loss, new BatchStatistics(loss.item<double>(), correct, count, count));
+        return (loss, new BatchStatistics(loss.ToDouble(), correct, count, count));
     }
 
     public override EvaluationResult Evaluate(SequenceModel model)
@@ -67,7 +67,7 @@ public sealed class MnistTaskSession : TaskSession
             var (input, labels) = Batch(test, indices.AsSpan(start, count));
             var (output, _) = model.Forward(input, null, Readout.LastStep);
             // The reference reports the mean of the batch means.
-            lossSum += nn.functional.cross_entropy(output, labels).item<double>();
+            lossSum += nn.functional.cross_entropy(output, labels).ToDouble();
             correct += output.argmax(1).eq(labels).sum().item<long>();
             batches++;
         }

@@ -54,7 +54,7 @@ public sealed class PtbTaskSession : TaskSession
         var loss = nn.functional.cross_entropy(logits, target);
         long correct = logits.argmax(1).eq(target).sum().item<long>();
         _pending = state.Detach();
-        return (loss, new BatchStatistics(loss.item<double>(), correct, target.shape[0], target.shape[0]));
+        return (loss, new BatchStatistics(loss.ToDouble(), correct, target.shape[0], target.shape[0]));
     }
 
     RecurrentState? _pending;
@@ -87,7 +87,7 @@ public sealed class PtbTaskSession : TaskSession
             var target = data.narrow(0, start + 1, length).reshape(-1);
             var (output, next) = model.Forward(input, state, Readout.AllSteps);
             var logits = output.reshape(-1, output.shape[2]);
-            total += length * nn.functional.cross_entropy(logits, target).item<double>();
+            total += length * nn.functional.cross_entropy(logits, target).ToDouble();
             correct += logits.argmax(1).eq(target).sum().item<long>();
             count += target.shape[0];
             state?.Dispose();

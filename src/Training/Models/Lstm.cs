@@ -1,0 +1,59 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AsRnnGrid.Training.Models;
+
+/// <summary>
+/// The reference's LSTM (spec §2.7): PyTorch LSTMCell semantics, gates (i, f, g, o), two bias vectors, every
+/// weight and bias U(-1/sqrt H, 1/sqrt H), then the forget slice [H, 2H) of both biases set to forget_bias / 2.
+/// lstm_readout: hidden decodes h_t (a standard LSTM); cell decodes c_t (the reference's quirk, for its numbers).
+/// All parameters are in the main group.
+/// </summary>
+public sealed class Lstm : RecurrentNetwork
+{
+    readonly Parameter _weightIh, _weightHh, _biasIh, _biasHh;
+    readonly bool _decodeCell;
+
+    public Lstm(ModelSpec spec, Generator g, Device device) : base("Lstm", spec, g, device)
+    {
+        long h = spec.HiddenSize, i = spec.InputSize;
+        var dtype = spec.DType;
+        var wih = Initializers.DefaultLinear([4 * h, i], h, dtype, g);
+        var whh = Initializers.DefaultLinear([4 * h, h], h, dtype, g);
+        var bih = Initializers.DefaultLinear([4 * h], h, dtype, g);
+        var bhh = Initializers.DefaultLinear([4 * h], h, dtype, g);
+        bih[TensorIndex.Slice(h, 2 * h)] = torch.tensor(spec.ForgetBias / 2).to(dtype);
+        bhh[TensorIndex.Slice(h, 2 * h)] = torch.tensor(spec.ForgetBias / 2).to(dtype);
+        _weightIh = Main("weight_ih", wih);
+        _weightHh = Main("weight_hh", whh);
+        _biasIh = Main("bias_ih", bih);
+        _biasHh = Main("bias_hh", bhh);
+        _decodeCell = spec.LstmReadout == "cell";
+    }
+
+    protected override (Tensor Outputs, RecurrentState State) Recur(Tensor x, RecurrentState? state, bool allSteps)
+    {
+        long steps = x.shape[0], batch = x.shape[1], h = Spec.HiddenSize;
+        var projected = nn.functional.linear(x, _weightIh, _biasIh + _biasHh);
+        var whhT = _weightHh.t();
+        var hidden = state?.Parts[0] ?? torch.zeros([batch, h], Spec.DType, Device);
+        var cell = state?.Parts[1] ?? torch.zeros([batch, h], Spec.DType, Device);
+        var outputs = allSteps ? new Tensor[steps] : null;
+        for (long t = 0; t < steps; t++)
+        {
+            var gates = (projected[t] + hidden.matmul(whhT)).chunk(4, 1);
+            var input = gates[0].sigmoid();
+            var forget = gates[1].sigmoid();
+            var candidate = gates[2].tanh();
+            var output = gates[3].sigmoid();
+            cell = forget * cell + input * candidate;
+            hidden = output * cell.tanh();
+            if (outputs is not null) outputs[t] = _decodeCell ? cell : hidden;
+        }
+        var last = _decodeCell ? cell : hidden;
+        return (outputs is not null ? torch.stack(outputs) : last, new RecurrentState(hidden, cell));
+    }
+
+    public override void OnParametersUpdated() { }
+}

@@ -1,0 +1,105 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AsRnnGrid.Training.Models;
+
+/// <summary>
+/// The single-layer Elman family of the reference (row form, spec §1): z_t = x_t W_inᵀ (+ b) + h_{t-1} Rᵀ, h_t = σ(z_t).
+/// <list type="bullet">
+/// <item>R = B from an <see cref="Orthogonal"/> module: exprnn (static exp), dtriv (dynamic exp), scornn (Cayley with D_rho folded in: R = B·D_rho, §2.5, §8.3).</item>
+/// <item>R = V, a free matrix initialised to exp(skew init): rnn (§2.6).</item>
+/// <item>σ = modReLU (bias U(-0.01, 0.01)), tanh (rnn only, a new variant: REF has no plain-tanh RNN), or the
+/// asRNN saturation σ_as(z) = tanh(z diag(d) U_fᵀ) U_f diag(1/d), d = |S| + eps (§2.2), which brings asRNN's input
+/// kernel (orthogonal init, zero bias) and U_f (same mode and map as R, X_U = 0).</item>
+/// </list>
+/// Only R's parameter is in the recurrent group (the reference's "recurrent_kernel"); U_f and S use the main rate.
+/// </summary>
+public sealed class OrthogonalRnn : RecurrentNetwork
+{
+    readonly string _nonlinear;
+    readonly Parameter _inputWeight;
+    readonly Parameter? _inputBias, _modReluBias, _s, _free;
+    readonly Orthogonal? _recurrent, _uf;
+    readonly Tensor? _dRho;
+
+    public OrthogonalRnn(ModelSpec spec, Generator g, Device device) : base("OrthogonalRnn", spec, g, device)
+    {
+        _nonlinear = spec.Nonlinear;
+        long h = spec.HiddenSize, i = spec.InputSize;
+        var dtype = spec.DType;
+        if (_nonlinear == "asrnn")
+        {
+            _s = Main("S", Initializers.Uniform([h], spec.A, spec.B, dtype, g));
+            _inputWeight = Main("input_weight", Initializers.Orthogonal(h, i, dtype, g));
+            _inputBias = Main("input_bias", torch.zeros(h, dtype));
+        }
+        else
+        {
+            _inputWeight = Main("input_weight", Initializers.KaimingNormal(h, i, dtype, g));
+            if (_nonlinear == "modrelu") _modReluBias = Main("modrelu_bias", Initializers.Uniform([h], -0.01, 0.01, dtype, g));
+        }
+        var skew = Initializers.SkewInit(spec.Init, h, dtype, g);
+        if (spec.Model == "rnn")
+            _free = Recurrent("recurrent_kernel", torch.linalg.matrix_exp(skew));
+        else
+            _recurrent = AddOrthogonal("recurrent_kernel", skew, recurrentGroup: true);
+        if (_nonlinear == "asrnn")
+            _uf = AddOrthogonal("saturation_basis", torch.zeros([h, h], dtype), recurrentGroup: false);
+        if (spec.Mode == "cayley")
+        {
+            long rho = h / spec.RhoRatDen;
+            var diagonal = torch.ones(h, dtype);
+            if (rho > 0) diagonal[TensorIndex.Slice(h - rho, h)] = torch.tensor(-1.0).to(dtype);
+            _dRho = diagonal.to(device);
+            register_buffer("d_rho", _dRho);
+        }
+    }
+
+    /// <summary>The recurrent matrix in row form, R such that z gets h Rᵀ (with D_rho folded in).</summary>
+    public Tensor RecurrentMatrix()
+    {
+        var r = _free is not null ? (Tensor)_free : _recurrent!.Matrix();
+        return _dRho is null ? r : r * _dRho.unsqueeze(0);
+    }
+
+    protected override (Tensor Outputs, RecurrentState State) Recur(Tensor x, RecurrentState? state, bool allSteps)
+    {
+        long steps = x.shape[0], batch = x.shape[1], h = Spec.HiddenSize;
+        // §8.1: the input projection of all steps in one product; §8.2: the recurrent matrices once per forward.
+        var projected = nn.functional.linear(x, _inputWeight, _inputBias);
+        var rT = RecurrentMatrix().t();
+        Tensor? wT = null, wInvT = null;
+        if (_nonlinear == "asrnn")
+        {
+            var d = _s!.abs() + Spec.Eps;
+            var uf = _uf!.Matrix();
+            wT = (uf * d.unsqueeze(0)).t();      // (U_f diag(d))ᵀ
+            wInvT = uf / d.unsqueeze(0);         // (diag(1/d) U_fᵀ)ᵀ = U_f diag(1/d)
+        }
+        var hidden = state?.Parts[0] ?? torch.zeros([batch, h], Spec.DType, Device);
+        var outputs = allSteps ? new Tensor[steps] : null;
+        for (long t = 0; t < steps; t++)
+        {
+            var z = projected[t] + hidden.matmul(rT);
+            hidden = _nonlinear switch
+            {
+                "asrnn" => z.matmul(wT!).tanh().matmul(wInvT!),
+                "modrelu" => ModRelu(z, _modReluBias!),
+                "tanh" => z.tanh(),
+                _ => throw new InvalidOperationException(_nonlinear),
+            };
+            if (outputs is not null) outputs[t] = hidden;
+        }
+        return (outputs is not null ? torch.stack(outputs) : hidden, new RecurrentState(hidden));
+    }
+
+    /// <summary>modReLU: sign(z) · max(0, |z| + b), with sign(0) = 0.</summary>
+    public static Tensor ModRelu(Tensor z, Tensor bias) => z.sign() * nn.functional.relu(z.abs() + bias);
+
+    public override void OnParametersUpdated()
+    {
+        _recurrent?.Invalidate();
+        _uf?.Invalidate();
+    }
+}
