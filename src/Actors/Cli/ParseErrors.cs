@@ -8,6 +8,15 @@ public static class ParseErrors
 {
     public static IEnumerable<string> Describe(ParseResult parsed)
     {
+        var lines = DescribeAll(parsed).Distinct().ToList();
+        // An unknown option's value shows up as an unmatched token of its own: the option's line says it all.
+        return lines.Any(l => l.StartsWith("unknown option", StringComparison.Ordinal))
+            ? lines.Where(l => l.StartsWith("unknown option", StringComparison.Ordinal))
+            : lines;
+    }
+
+    static IEnumerable<string> DescribeAll(ParseResult parsed)
+    {
         var command = parsed.CommandResult.Command;
         var names = command.Options.SelectMany(o => o.Aliases.Append(o.Name)).Distinct().ToArray();
         var unmatched = parsed.UnmatchedTokens.ToHashSet();

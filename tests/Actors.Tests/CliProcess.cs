@@ -1,0 +1,26 @@
+using System.Diagnostics;
+
+namespace AsRnnGrid.Actors.Tests;
+
+/// <summary>Runs the real asrnn-grid executable (the build output beside the tests) as a child process.</summary>
+public static class CliProcess
+{
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "asrnn-grid.dll");
+
+    public static Process Start(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return Process.Start(psi)!;
+    }
+
+    public static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        using var p = Start(args);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException(string.Join(' ', args)); }
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace AsRnnGrid.Actors.Tests;
+
+public class TrainCommandTests
+{
+    static readonly string[] Tiny = ["train", "--task", "copy", "--model", "asrnn", "--hidden_size", "8", "--recall_length", "3",
+        "--delay_length", "5", "--batch_size", "8", "--log_every", "1", "--random_seed", "11"];
+
+    static string NewFolder() => Directory.CreateTempSubdirectory("asrnn-cli-").FullName;
+
+    [Theory]
+    [InlineData("--hiden_size", "8", "unknown option '--hiden_size' for 'train' (did you mean '--hidden_size'?)")]
+    [InlineData("--hidden_size", "abc", "hidden_size: 'abc' is not an integer")]
+    [InlineData("--hidden_size", "0", "hidden_size: 0 is out of range")]
+    [InlineData("--model", "lstn", "model: 'lstn' is not one of asrnn, exprnn, dtriv, scornn, rnn, lstm (did you mean 'lstm'?)")]
+    [InlineData("--nonlinear", "tanh", "nonlinear tanh is offered for model rnn only")]
+    public void Bad_options_get_one_line_and_exit_code_2(string option, string value, string expected)
+    {
+        var (exit, _, err) = CliProcess.Run("train", "--task", "copy", option, value, "--out", NewFolder());
+        Assert.Equal(2, exit);
+        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line);
+        Assert.Contains(expected, line);
+    }
+
+    [Fact]
+    public void Missing_mnist_files_are_named_in_one_line()
+    {
+        var empty = NewFolder();
+        var (exit, _, err) = CliProcess.Run("train", "--task", "smnist", "--data_dir", empty, "--out", NewFolder());
+        Assert.Equal(2, exit);
+        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("train-images-idx3-ubyte", line);
+        Assert.Contains(empty, line);
+    }
+
+    [Fact]
+    public void Json_progress_reports_logs_checkpoints_and_the_result()
+    {
+        var folder = NewFolder();
+        var (exit, stdout, _) = CliProcess.Run([.. Tiny, "--iterations", "6", "--checkpoint_every", "3", "--progress", "json", "--out", folder]);
+        Assert.Equal(0, exit);
+        var events = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal("started", (string)events[0]["event"]!);
+        Assert.Equal(6, events.Count(e => (string)e["event"]! == "log"));
+        Assert.Contains(events, e => (string)e["event"]! == "checkpoint" && (long)e["step"]! == 3);
+        Assert.Equal("completed", (string)events[^1]["status"]!);
+    }
+
+    /// <summary>A real train process killed with SIGKILL at a random moment and started again ends where an uninterrupted one ends.</summary>
+    [Fact]
+    public void Killed_train_process_resumes_to_the_same_trajectory()
+    {
+        string[] args = [.. Tiny, "--iterations", "400", "--checkpoint_every", "25"];
+        var straight = NewFolder();
+        Assert.Equal(0, CliProcess.Run([.. args, "--out", straight]).Exit);
+
+        var killed = NewFolder();
+        using (var p = CliProcess.Start([.. args, "--out", killed]))
+        {
+            var checkpoints = Path.Combine(killed, "checkpoints");
+            var clock = Stopwatch.StartNew();
+            while (!(Directory.Exists(checkpoints) && Directory.GetFiles(checkpoints, "*.ckpt").Length > 0) && clock.Elapsed.TotalSeconds < 60)
+                Thread.Sleep(20);
+            Thread.Sleep(Random.Shared.Next(0, 300));
+            p.Kill(); // SIGKILL
+            p.WaitForExit();
+        }
+        Assert.False(File.Exists(Path.Combine(killed, "result.json")) && File.ReadAllText(Path.Combine(killed, "result.json")).Contains("completed"),
+            "the run finished before it was killed; the test proves nothing");
+        var (exit, stdout, _) = CliProcess.Run([.. args, "--out", killed]);
+        Assert.Equal(0, exit);
+        Assert.Contains("resumed from step", stdout);
+        Assert.Equal(WithoutTime(straight), WithoutTime(killed));
+        Assert.Equal(File.ReadAllBytes(NewestCheckpointModel(straight)), File.ReadAllBytes(NewestCheckpointModel(killed)));
+    }
+
+    static string[] WithoutTime(string folder) => File.ReadAllLines(Path.Combine(folder, "metrics.jsonl"))
+        .Select(l => { var o = JsonNode.Parse(l)!.AsObject(); o.Remove("elapsed"); return o.ToJsonString(); }).ToArray();
+
+    static string NewestCheckpointModel(string folder)
+    {
+        // The final checkpoint of both runs is at step 400; its name is the same, its content must be too (up to its write time).
+        var path = Directory.GetFiles(Path.Combine(folder, "checkpoints"), "*.ckpt").Max()!;
+        var data = AsRnnGrid.Training.Checkpoints.CheckpointFormat.Deserialize(File.ReadAllBytes(path));
+        var model = Path.Combine(folder, "final-model.bin");
+        File.WriteAllBytes(model, data.Model);
+        return model;
+    }
+}

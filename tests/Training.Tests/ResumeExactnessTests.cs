@@ -1,0 +1,129 @@
+using AsRnnGrid.Training.Checkpoints;
+using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Loop;
+
+namespace AsRnnGrid.Training.Tests;
+
+/// <summary>N iterations in one go equal the same run stopped at k and resumed to N: parameters bit for bit, metrics line for line.</summary>
+public class ResumeExactnessTests
+{
+    static void AssertResumeIsExact(RunConfig config, long stopAfter)
+    {
+        var straight = TestRuns.NewFolder();
+        var interrupted = TestRuns.NewFolder();
+        Assert.Equal("completed", TestRuns.Train(config, straight).Status);
+        var first = TestRuns.Train(config, interrupted, stopAfter);
+        Assert.Equal("stopped", first.Status);
+        Assert.Equal(stopAfter, first.Steps);
+        var second = TestRuns.Train(config, interrupted);
+        Assert.Equal("completed", second.Status);
+        Assert.Equal(TestRuns.MetricsWithoutTime(straight), TestRuns.MetricsWithoutTime(interrupted));
+        Assert.Equal(TestRuns.FinalModelBytes(straight), TestRuns.FinalModelBytes(interrupted));
+    }
+
+    [Theory]
+    [InlineData("asrnn")]
+    [InlineData("exprnn")]
+    [InlineData("dtriv")]
+    [InlineData("scornn")]
+    [InlineData("rnn")]
+    [InlineData("lstm")]
+    public void Copy_run_resumed_midway_is_bit_identical(string model)
+        => AssertResumeIsExact(TestRuns.TinyCopy(model), stopAfter: 5);
+
+    [Fact]
+    public void Dtriv_resumed_across_a_rebase_is_bit_identical()
+        => AssertResumeIsExact(TestRuns.TinyCopy("dtriv", ("K", "3"), ("M", "2")), stopAfter: 4);
+
+    [Fact]
+    public void Adding_run_resumed_midway_is_bit_identical()
+        => AssertResumeIsExact(TestRuns.Config(("task", "adding"), ("model", "asrnn"), ("hidden_size", "8"), ("seq_length", "10"),
+            ("batch_size", "8"), ("iterations", "10"), ("log_every", "1"), ("random_seed", "3")), stopAfter: 6);
+
+    [Fact]
+    public void Pmnist_resumed_across_an_epoch_boundary_is_bit_identical()
+        => AssertResumeIsExact(TestRuns.Config(("task", "pmnist"), ("model", "asrnn"), ("hidden_size", "4"), ("data_dir", RepositoryPaths.Mnist),
+            ("train_samples", "48"), ("test_samples", "40"), ("batch_size", "16"), ("eval_batch_size", "20"), ("epochs", "2"), ("log_every", "1")),
+            stopAfter: 4);
+
+    [Fact]
+    public void Ptb_resumed_across_bptt_windows_is_bit_identical()
+    {
+        var data = SmallPtb.Create();
+        AssertResumeIsExact(TestRuns.Config(("task", "ptb"), ("model", "asrnn"), ("hidden_size", "8"), ("emsize", "4"), ("data_dir", data),
+            ("batch_size", "4"), ("eval_batch_size", "2"), ("bptt", "20"), ("epochs", "2"), ("log_every", "2"), ("a", "0.8"), ("b", "3")),
+            stopAfter: 6);
+    }
+
+    [Fact]
+    public void Corrupt_newest_checkpoint_is_set_aside_and_the_previous_one_used()
+    {
+        var config = TestRuns.TinyCopy("asrnn", ("checkpoint_every", "2"), ("keep_checkpoints", "3"));
+        var straight = TestRuns.NewFolder();
+        TestRuns.Train(config, straight);
+        var folder = TestRuns.NewFolder();
+        TestRuns.Train(config, folder, stopAfter: 5);
+        var store = new CheckpointStore(folder, 3);
+        var newest = store.List()[0];
+        var bytes = File.ReadAllBytes(newest);
+        File.WriteAllBytes(newest, bytes[..(bytes.Length / 2)]);
+        var warnings = new List<string>();
+        var loaded = store.LoadLatest(warnings.Add);
+        Assert.NotNull(loaded);
+        Assert.Equal(4, loaded.Value.Data.Step);
+        Assert.True(File.Exists(newest + ".corrupt"));
+        Assert.Contains("truncated", Assert.Single(warnings));
+        // Resuming from step 4 still ends where the uninterrupted run ends.
+        Assert.Equal("completed", TestRuns.Train(config, folder).Status);
+        Assert.Equal(TestRuns.MetricsWithoutTime(straight), TestRuns.MetricsWithoutTime(folder));
+        Assert.Equal(TestRuns.FinalModelBytes(straight), TestRuns.FinalModelBytes(folder));
+    }
+
+    [Fact]
+    public void Checkpoint_of_another_configuration_is_refused_naming_the_keys()
+    {
+        var folder = TestRuns.NewFolder();
+        TestRuns.Train(TestRuns.TinyCopy("asrnn"), folder, stopAfter: 3);
+        var before = Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Length;
+        var e = Assert.Throws<ConfigurationException>(() => TestRuns.Train(TestRuns.TinyCopy("asrnn", ("hidden_size", "6"), ("alpha", "0.5")), folder));
+        Assert.Contains("hidden_size (8 in the checkpoint, 6 now)", e.Message);
+        Assert.Contains("alpha", e.Message);
+        Assert.Equal(before, Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Length);
+    }
+
+    [Fact]
+    public void Restart_keeps_the_old_files_aside()
+    {
+        var folder = TestRuns.NewFolder();
+        var config = TestRuns.TinyCopy("lstm");
+        TestRuns.Train(config, folder, stopAfter: 3);
+        var observer = new List<string>();
+        var result = new TrainingRun(config, folder, new NullObserver(), new TrainingRunOptions { Restart = true }).Run(CancellationToken.None);
+        Assert.Equal("completed", result.Status);
+        var aside = Assert.Single(Directory.GetDirectories(folder, "previous-*"));
+        Assert.True(File.Exists(Path.Combine(aside, "metrics.jsonl")));
+        Assert.Single(Directory.GetFiles(Path.Combine(aside, "checkpoints"), "*.ckpt"));
+    }
+
+    [Fact]
+    public void Checkpoint_file_fails_its_checksum_when_one_byte_changes()
+    {
+        var folder = TestRuns.NewFolder();
+        TestRuns.Train(TestRuns.TinyCopy("exprnn"), folder);
+        var path = new CheckpointStore(folder, 2).List()[0];
+        var bytes = File.ReadAllBytes(path);
+        CheckpointFormat.Deserialize(bytes);
+        bytes[bytes.Length / 2] ^= 0x40;
+        Assert.Contains("checksum", Assert.Throws<CorruptCheckpointException>(() => CheckpointFormat.Deserialize(bytes)).Message);
+    }
+
+    sealed class NullObserver : ITrainingObserver
+    {
+        public void Started(long parameters, string device) { }
+        public void Resumed(long step, int epoch, string checkpoint) { }
+        public void Logged(MetricsPoint point) { }
+        public void CheckpointWritten(long step, string path, double seconds) { }
+        public void Warning(string message) { }
+        public void Finished(RunResult result) { }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using AsRnnGrid.Training.Checkpoints;
+using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Loop;
+
+namespace AsRnnGrid.Training.Tests;
+
+/// <summary>Builds tiny runs and reads back what they wrote.</summary>
+public static class TestRuns
+{
+    public static RunConfig Config(params (string Key, string Value)[] values)
+        => RunConfigBuilder.Build(values.Select(v => new KeyValuePair<string, string>(v.Key, v.Value)));
+
+    public static RunConfig TinyCopy(string model, params (string, string)[] extra) => Config(
+        new[] { ("task", "copy"), ("model", model), ("hidden_size", "8"), ("recall_length", "3"), ("delay_length", "5"),
+            ("batch_size", "8"), ("iterations", "12"), ("log_every", "1"), ("rmsprop_lr", "1e-2"), ("rmsprop_constr_lr", "1e-3"),
+            ("checkpoint_every", "1000"), ("random_seed", "7") }.Concat(extra).ToArray());
+
+    public static string NewFolder() => Directory.CreateTempSubdirectory("asrnn-run-").FullName;
+
+    /// <summary>Runs to the end, or stops after <paramref name="stopAfter"/> iterations (a checkpoint is written then).</summary>
+    public static RunResult Train(RunConfig config, string folder, long? stopAfter = null)
+    {
+        var observer = new StoppingObserver(stopAfter);
+        return new TrainingRun(config, folder, observer).Run(observer.Token);
+    }
+
+    /// <summary>metrics.jsonl with the elapsed time removed (the only field allowed to differ).</summary>
+    public static string[] MetricsWithoutTime(string folder) => File.ReadAllLines(Path.Combine(folder, "metrics.jsonl"))
+        .Select(line => { var o = JsonNode.Parse(line)!.AsObject(); o.Remove("elapsed"); return o.ToJsonString(); }).ToArray();
+
+    /// <summary>The serialised model of the newest checkpoint: equal bytes mean bit-identical parameters and buffers.</summary>
+    public static byte[] FinalModelBytes(string folder)
+    {
+        var store = new CheckpointStore(folder, 2);
+        return CheckpointFormat.Deserialize(File.ReadAllBytes(store.List()[0])).Model;
+    }
+
+    sealed class StoppingObserver(long? stopAfter) : ITrainingObserver
+    {
+        readonly CancellationTokenSource _stop = new();
+        public CancellationToken Token => _stop.Token;
+        public void Started(long parameters, string device) { }
+        public void Resumed(long step, int epoch, string checkpoint) { }
+        public void Logged(MetricsPoint point)
+        {
+            if (stopAfter is { } k && point.Step >= k) _stop.Cancel();
+        }
+        public void CheckpointWritten(long step, string path, double seconds) { }
+        public void Warning(string message) { }
+        public void Finished(RunResult result) { }
+    }
+}
