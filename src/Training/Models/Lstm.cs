@@ -39,10 +39,12 @@ public sealed class Lstm : RecurrentNetwork
         var whhT = _weightHh.t();
         var hidden = state?.Parts[0] ?? torch.zeros([batch, h], Spec.DType, Device);
         var cell = state?.Parts[1] ?? torch.zeros([batch, h], Spec.DType, Device);
+        // unbind, not projected[t]: per-step indexing makes the backward pass quadratic in the sequence length.
+        var inputs = projected.unbind(0);
         var outputs = allSteps ? new Tensor[steps] : null;
         for (long t = 0; t < steps; t++)
         {
-            var gates = (projected[t] + hidden.matmul(whhT)).chunk(4, 1);
+            var gates = (inputs[t] + hidden.matmul(whhT)).chunk(4, 1);
             var input = gates[0].sigmoid();
             var forget = gates[1].sigmoid();
             var candidate = gates[2].tanh();

@@ -78,10 +78,12 @@ public sealed class OrthogonalRnn : RecurrentNetwork
             wInvT = uf / d.unsqueeze(0);         // (diag(1/d) U_fᵀ)ᵀ = U_f diag(1/d)
         }
         var hidden = state?.Parts[0] ?? torch.zeros([batch, h], Spec.DType, Device);
+        // unbind, not projected[t]: per-step indexing makes the backward pass quadratic in the sequence length.
+        var inputs = projected.unbind(0);
         var outputs = allSteps ? new Tensor[steps] : null;
         for (long t = 0; t < steps; t++)
         {
-            var z = projected[t] + hidden.matmul(rT);
+            var z = inputs[t] + hidden.matmul(rT);
             hidden = _nonlinear switch
             {
                 "asrnn" => z.matmul(wT!).tanh().matmul(wInvT!),
