@@ -6,11 +6,12 @@ namespace AsRnnGrid.Actors.Cli;
 
 /// <summary>
 /// Machine-readable progress on stdout, one JSON object per line, for the sweep's trainer actors:
-/// {"event":"started"|"resumed"|"log"|"checkpoint"|"warning"|"finished", ...}.
+/// {"event":"started"|"resumed"|"log"|"heartbeat"|"checkpoint"|"warning"|"finished", ...}.
 /// </summary>
 public sealed class JsonProgressObserver(TextWriter output) : ITrainingObserver
 {
     readonly object _gate = new();
+    long? _totalSteps;
 
     void Emit(JsonObject o)
     {
@@ -21,7 +22,12 @@ public sealed class JsonProgressObserver(TextWriter output) : ITrainingObserver
         }
     }
 
-    public void Started(long parameters, string device) => Emit(new() { ["event"] = "started", ["parameters"] = parameters, ["device"] = device });
+    public void Planned(long totalSteps) => _totalSteps = totalSteps;
+
+    public void Started(long parameters, string device) =>
+        Emit(new() { ["event"] = "started", ["parameters"] = parameters, ["device"] = device, ["total_steps"] = _totalSteps });
+
+    public void Heartbeat(long step, double elapsed) => Emit(new() { ["event"] = "heartbeat", ["step"] = step, ["elapsed"] = elapsed });
 
     public void Resumed(long step, int epoch, string checkpoint) =>
         Emit(new() { ["event"] = "resumed", ["step"] = step, ["epoch"] = epoch, ["checkpoint"] = checkpoint });

@@ -23,6 +23,29 @@ public sealed class StopSignals : IDisposable
 
     public CancellationToken Token => _stop.Token;
 
+    /// <summary>
+    /// A sweep's child run: when the trainer's process dies, even by SIGKILL, this run checkpoints and stops
+    /// instead of training on unsupervised while the next sweep starts the same run again.
+    /// </summary>
+    public void StopWhenParentDies()
+    {
+        int parent = getppid();
+        var thread = new Thread(() =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                Thread.Sleep(500);
+                if (getppid() == parent) continue;
+                Console.Error.WriteLine("the parent process is gone: checkpointing and stopping");
+                try { _stop.Cancel(); } catch (ObjectDisposedException) { }
+                return;
+            }
+        }) { IsBackground = true, Name = "parent-watch" };
+        thread.Start();
+    }
+
+    [DllImport("libc")] static extern int getppid();
+
     void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true;

@@ -25,11 +25,17 @@ public static class TrainCommand
         var progress = new Option<string>("--progress") { Description = "text (default) or json (one object per line, for the sweep's trainers)" };
         progress.AcceptOnlyFromAmong("text", "json");
         var failAt = new Option<long?>("--fail_at_step") { Description = "test setting: throw at this step", Hidden = true };
+        var nanAt = new Option<long?>("--nan_at_step") { Description = "test setting: the loss of this step reads as NaN", Hidden = true };
+        var hangAt = new Option<long?>("--hang_at_step") { Description = "test setting: hang silently at this step", Hidden = true };
+        var stopWithParent = new Option<bool>("--stop-with-parent") { Description = "checkpoint and stop when the parent process (a sweep trainer) dies", Hidden = true };
         command.Options.Add(outOption);
         command.Options.Add(restart);
         command.Options.Add(config);
         command.Options.Add(progress);
         command.Options.Add(failAt);
+        command.Options.Add(nanAt);
+        command.Options.Add(hangAt);
+        command.Options.Add(stopWithParent);
 
         command.SetAction(parsed =>
         {
@@ -45,10 +51,13 @@ public static class TrainCommand
                 ? new JsonProgressObserver(Console.Out)
                 : new ConsoleTrainingObserver(Console.Out, runConfig);
             using var signals = new StopSignals();
+            if (parsed.GetValue(stopWithParent)) signals.StopWhenParentDies();
             var run = new TrainingRun(runConfig, folder, observer, new TrainingRunOptions
             {
                 Restart = parsed.GetValue(restart),
                 FailAtStep = parsed.GetValue(failAt),
+                NanAtStep = parsed.GetValue(nanAt),
+                HangAtStep = parsed.GetValue(hangAt),
             });
             var result = run.Run(signals.Token);
             return result.Status switch

@@ -70,6 +70,20 @@ public sealed record RunStatus
     [JsonPropertyName("reason")] public string? Reason { get; init; }
     /// <summary>The run folder, relative to the results folder (runs/&lt;id&gt;).</summary>
     [JsonPropertyName("folder")] public required string Folder { get; init; }
+    /// <summary>Every attempt from the ledger: where it ran, the step it resumed from, how it ended.</summary>
+    [JsonPropertyName("attempts")] public IReadOnlyList<AttemptStatus> Attempts { get; init; } = [];
+}
+
+/// <summary>One attempt of a run.</summary>
+public sealed record AttemptStatus
+{
+    [JsonPropertyName("attempt")] public int Attempt { get; init; }
+    [JsonPropertyName("node")] public required string Node { get; init; }
+    [JsonPropertyName("device")] public required string Device { get; init; }
+    [JsonPropertyName("started")] public DateTimeOffset Started { get; init; }
+    [JsonPropertyName("resumed_from")] public long? ResumedFrom { get; init; }
+    /// <summary>completed | failed: REASON | interrupted: REASON; null while it runs.</summary>
+    [JsonPropertyName("outcome")] public string? Outcome { get; init; }
 }
 
 /// <summary>One trainer slot: a device of a node.</summary>

@@ -9,4 +9,10 @@ public interface ITrainingObserver
     void CheckpointWritten(long step, string path, double seconds);
     void Warning(string message);
     void Finished(RunResult result);
+
+    /// <summary>Once, before <see cref="Started"/>: the optimiser steps of the whole run.</summary>
+    void Planned(long totalSteps) { }
+
+    /// <summary>Every few seconds while the run trains, between log points: it is alive (the sweep's trainers watch for silence).</summary>
+    void Heartbeat(long step, double elapsed) { }
 }

@@ -7,6 +7,33 @@ public sealed class RunFolder(string path)
     public string RunYaml => System.IO.Path.Combine(Path, "run.yaml");
     public string Metrics => System.IO.Path.Combine(Path, "metrics.jsonl");
     public string Result => System.IO.Path.Combine(Path, "result.json");
+    public string LockFile => System.IO.Path.Combine(Path, ".lock");
+
+    /// <summary>
+    /// Takes the folder for this process (an advisory lock the kernel drops when the process dies, however it dies),
+    /// waiting up to <paramref name="wait"/> for another process that still trains here, such as an orphan
+    /// checkpointing after its sweep was killed.
+    /// </summary>
+    public IDisposable Lock(TimeSpan wait)
+    {
+        Directory.CreateDirectory(Path);
+        var deadline = DateTime.UtcNow + wait;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(250);
+            }
+            catch (IOException)
+            {
+                throw new RunFolderBusyException($"{Path}: another process is training in this run folder (its .lock is held)");
+            }
+        }
+    }
 
     /// <summary>
     /// For --restart: moves every file of the folder into previous-&lt;UTC time&gt;/ (nothing is deleted) and returns that folder,
@@ -16,7 +43,7 @@ public sealed class RunFolder(string path)
     {
         if (!Directory.Exists(Path)) return null;
         var entries = Directory.GetFileSystemEntries(Path)
-            .Where(e => !System.IO.Path.GetFileName(e).StartsWith("previous-", StringComparison.Ordinal)).ToArray();
+            .Where(e => !System.IO.Path.GetFileName(e).StartsWith("previous-", StringComparison.Ordinal) && e != LockFile).ToArray();
         if (entries.Length == 0) return null;
         var stamp = System.IO.Path.Combine(Path, "previous-" + DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'"));
         var aside = stamp;
@@ -31,3 +58,6 @@ public sealed class RunFolder(string path)
         return aside;
     }
 }
+
+/// <summary>Another live process holds the run folder.</summary>
+public sealed class RunFolderBusyException(string message) : IOException(message);

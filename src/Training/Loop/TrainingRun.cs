@@ -18,6 +18,14 @@ public sealed record TrainingRunOptions
     public bool Restart { get; init; }
     /// <summary>Test-only fault injection: throw at this step (the sweep's retry tests use it).</summary>
     public long? FailAtStep { get; init; }
+    /// <summary>Test-only: the loss of this step reads as NaN (the sweep's give-up tests use it).</summary>
+    public long? NanAtStep { get; init; }
+    /// <summary>Test-only: the run hangs at this step, silent (the sweep's heartbeat tests use it).</summary>
+    public long? HangAtStep { get; init; }
+    /// <summary>How long to wait for another process to release the run folder.</summary>
+    public TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Seconds between heartbeats to the observer.</summary>
+    public double HeartbeatSeconds { get; init; } = 5;
 }
 
 /// <summary>
@@ -47,6 +55,7 @@ public sealed class TrainingRun
     /// <summary>Trains until done or <paramref name="stop"/> is cancelled (then checkpoints and returns status "stopped").</summary>
     public RunResult Run(CancellationToken stop)
     {
+        using var folderLock = _folder.Lock(_options.LockWait);
         if (_options.Restart && _folder.SetAsideForRestart() is { } aside)
             _observer.Warning($"--restart: the previous files of {_folder.Path} were moved to {aside}");
         Directory.CreateDirectory(_folder.Path);
@@ -76,6 +85,7 @@ public sealed class TrainingRun
             // No checkpoint to continue from: an earlier attempt's partial log is kept aside, not overwritten.
             File.Move(_folder.Metrics, _folder.Metrics + $".{DateTime.UtcNow:yyyyMMddTHHmmss}.orphaned", overwrite: false);
         }
+        _observer.Planned(_config.IsEpochTask ? (long)_config.Epochs * task.BatchesPerEpoch : _config.Iterations);
         _observer.Started(model.ParameterCount, device.ToString());
 
         using var metrics = new FileStream(_folder.Metrics, FileMode.Append, FileAccess.Write, FileShare.Read);
@@ -83,6 +93,7 @@ public sealed class TrainingRun
         double elapsedAtStart = state.Elapsed;
         var sinceCheckpoint = Stopwatch.StartNew();
         var interval = Stopwatch.StartNew();
+        var sinceHeartbeat = Stopwatch.StartNew();
         long intervalStartStep = state.Step;
         double Elapsed() => elapsedAtStart + clock.Elapsed.TotalSeconds;
 
@@ -142,12 +153,19 @@ public sealed class TrainingRun
 
             if (_options.FailAtStep == state.Step)
                 throw new InjectedFaultException($"injected fault at step {state.Step} (test setting)");
+            if (_options.HangAtStep == state.Step)
+                Thread.Sleep(Timeout.Infinite);
+            if (sinceHeartbeat.Elapsed.TotalSeconds >= _options.HeartbeatSeconds)
+            {
+                _observer.Heartbeat(state.Step, Elapsed());
+                sinceHeartbeat.Restart();
+            }
 
             BatchStatistics stats;
             using (var scope = torch.NewDisposeScope())
             {
                 var (loss, batchStats) = task.TrainingForward(model, state.BatchInEpoch);
-                stats = batchStats;
+                stats = _options.NanAtStep == state.Step ? batchStats with { Loss = double.NaN } : batchStats;
                 if (!double.IsFinite(stats.Loss))
                     return Finish("failed", $"loss became {stats.Loss} at step {state.Step + 1}");
                 var total = model.RegularizationLoss() is { } penalty ? loss + penalty : loss;

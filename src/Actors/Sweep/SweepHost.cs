@@ -1,0 +1,88 @@
+using Akka.Actor;
+using Akka.Cluster;
+using AsRnnGrid.Actors.Grid;
+using static AsRnnGrid.Actors.Sweep.SweepControl;
+
+namespace AsRnnGrid.Actors.Sweep;
+
+/// <summary>How a sweep node is started (what the `run` command and the tests choose).</summary>
+public sealed record SweepHostOptions
+{
+    /// <summary>The SQLite ledger; default &lt;results&gt;/ledger.db.</summary>
+    public string? LedgerPath { get; init; }
+    public NodeEndpoint Endpoint { get; init; } = new();
+    /// <summary>Trainer slots of this node; null: discovered (GPUs, or CPU slots).</summary>
+    public IReadOnlyList<(string Device, int Slot)>? Slots { get; init; }
+    public TrainLauncher Launcher { get; init; } = TrainLauncher.ForThisProcess();
+    public FaultPlan Faults { get; init; } = FaultPlan.None;
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(20);
+    public TimeSpan Tick { get; init; } = TimeSpan.FromSeconds(1);
+    public bool RetryFailed { get; init; }
+    public Action<SweepNotice>? OnNotice { get; init; }
+}
+
+/// <summary>
+/// One sweep node in this process: an ActorSystem with Akka.Cluster (joined to itself: the seed of a cluster to
+/// come), the <see cref="SweepSupervisor"/> with its ledger, and a <see cref="TrainerPool"/> for this machine's
+/// device slots.
+/// </summary>
+public sealed class SweepHost : IAsyncDisposable
+{
+    readonly TaskCompletionSource<SweepEnded> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    SweepHost(ActorSystem system, SweepDefinition sweep)
+    {
+        System = system;
+        Sweep = sweep;
+    }
+
+    public ActorSystem System { get; }
+    public SweepDefinition Sweep { get; }
+    public IActorRef Supervisor { get; private set; } = ActorRefs.Nobody;
+    public Task<SweepEnded> Ended => _ended.Task;
+
+    public static SweepHost Start(SweepDefinition sweep, SweepHostOptions options)
+    {
+        Directory.CreateDirectory(sweep.Results);
+        var ledger = Path.GetFullPath(options.LedgerPath ?? Path.Combine(sweep.Results, "ledger.db"));
+        Directory.CreateDirectory(Path.GetDirectoryName(ledger)!);
+        var config = SweepNodeConfig.Create(options.Endpoint, ["supervisor", "trainer"], ledger);
+        var system = ActorSystem.Create(SweepNodeConfig.SystemName, config);
+        var host = new SweepHost(system, sweep);
+        var cluster = Cluster.Get(system);
+        cluster.Join(cluster.SelfAddress);
+
+        var listener = system.ActorOf(SweepListener.Props(options.OnNotice ?? (_ => { }), host._ended), "listener");
+        host.Supervisor = system.ActorOf(SweepSupervisor.Props(sweep, new SupervisorSettings
+        {
+            Listener = listener,
+            Tick = options.Tick,
+            RetryFailed = options.RetryFailed,
+        }), "supervisor");
+
+        var node = $"{Environment.MachineName}:{cluster.SelfAddress.Port}";
+        var slots = options.Slots ?? DeviceSlots.Discover(sweep.SlotsPerGpu, sweep.CpuSlots);
+        var trainers = slots.Select(s => new TrainerSettings
+        {
+            Node = node,
+            Device = s.Device,
+            Slot = s.Slot,
+            Launcher = options.Launcher,
+            HeartbeatTimeout = TimeSpan.FromSeconds(sweep.HeartbeatTimeoutSeconds),
+            StopGrace = options.StopGrace,
+            Faults = options.Faults,
+        }).ToArray();
+        system.ActorOf(TrainerPool.Props(trainers, host.Supervisor), "trainers");
+        return host;
+    }
+
+    /// <summary>Every run checkpoints and stops; <see cref="Ended"/> completes with state "stopped".</summary>
+    public void Stop(string reason) => Supervisor.Tell(new StopSweep(reason));
+
+    public Task<SweepStatus> StatusAsync(TimeSpan timeout) => Supervisor.Ask<SweepStatus>(GetStatus.Instance, timeout);
+
+    public async ValueTask DisposeAsync()
+    {
+        await System.Terminate().ConfigureAwait(false);
+    }
+}

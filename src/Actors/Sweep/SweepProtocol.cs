@@ -1,0 +1,63 @@
+namespace AsRnnGrid.Actors.Sweep;
+
+/// <summary>
+/// What trainers and the <see cref="SweepSupervisor"/> say to each other. Trainers pull work: an idle trainer
+/// asks, the supervisor answers with a run or keeps it waiting. Nothing here holds an actor reference, so a
+/// trainer on another machine speaks the same protocol. Every report carries the run's attempt number: a late
+/// report of an attempt the supervisor has already given up on is ignored.
+/// </summary>
+public static class SweepProtocol
+{
+    /// <summary>Trainer → supervisor: this slot is free. Sent at start and after every run.</summary>
+    public sealed record RequestWork(string Node, string Device, int Slot, string Token) : ISweepMessage;
+
+    /// <summary>Supervisor → trainer: the registration was refused (wrong token, unknown sweep).</summary>
+    public sealed record TrainerRefused(string Reason) : ISweepMessage;
+
+    /// <summary>Supervisor → trainer: train this run (its options as `asrnn-grid train` takes them) in this folder.</summary>
+    public sealed record AssignRun(string RunId, int Attempt, IReadOnlyList<KeyValuePair<string, string>> Options, string Folder) : ISweepMessage;
+
+    /// <summary>Trainer → supervisor: the run is alive (a log point, or a heartbeat with only the step).</summary>
+    public sealed record RunProgress(string RunId, int Attempt, long Step, long? TotalSteps, double? Loss, double? Metric,
+        string? MetricName, double? IterationsPerSecond, double? Elapsed) : ISweepMessage;
+
+    /// <summary>Trainer → supervisor: the attempt continued from a checkpoint at this step.</summary>
+    public sealed record RunResumed(string RunId, int Attempt, long Step) : ISweepMessage;
+
+    /// <summary>Trainer → supervisor: a checkpoint of this step is on disk.</summary>
+    public sealed record RunCheckpointed(string RunId, int Attempt, long Step) : ISweepMessage;
+
+    /// <summary>
+    /// Trainer → supervisor: the attempt is over. Outcome: completed, failed (counts against max_retries),
+    /// stopped (asked to stop; checkpointed; does not count).
+    /// </summary>
+    public sealed record RunEnded(string RunId, int Attempt, string Outcome, string? Reason, RunSummary? Summary) : ISweepMessage;
+
+    /// <summary>Supervisor → trainer: stop this attempt (checkpoint and exit; killed after the grace period).</summary>
+    public sealed record StopRun(string RunId, int Attempt, string Reason) : ISweepMessage;
+
+    /// <summary>The run's summary numbers from its result.json.</summary>
+    public sealed record RunSummary(long Steps, double? FinalLoss, double? Metric, string? MetricName, double Elapsed) : ISweepMessage;
+}
+
+/// <summary>
+/// What the process that hosts the supervisor (the `run` command, a test) says to it and hears from it.
+/// These stay on the supervisor's node, so they are not <see cref="ISweepMessage"/>s.
+/// </summary>
+public static class SweepControl
+{
+    /// <summary>Checkpoint every run and stop (SIGINT, SIGTERM); the ledger keeps where each run was.</summary>
+    public sealed record StopSweep(string Reason);
+
+    /// <summary>Asks for a <see cref="SweepStatus"/> of this moment.</summary>
+    public sealed record GetStatus
+    {
+        public static readonly GetStatus Instance = new();
+    }
+
+    /// <summary>One line for a person: a run started, checkpointed, failed, completed; a device quarantined.</summary>
+    public sealed record SweepNotice(DateTimeOffset At, string Text);
+
+    /// <summary>The sweep is over. State: finished (every run completed or failed), stopped, or stalled (no device left in service).</summary>
+    public sealed record SweepEnded(string State, int Completed, int Failed, int Retried, int NotDone);
+}

@@ -1,0 +1,210 @@
+using System.Globalization;
+using Akka.Actor;
+using Akka.Event;
+using static AsRnnGrid.Actors.Sweep.SweepProtocol;
+
+namespace AsRnnGrid.Actors.Sweep;
+
+/// <summary>
+/// One device slot. Asks the supervisor for work, runs each assigned run as an `asrnn-grid train` child process,
+/// turns its JSON progress into protocol messages, and reports how the attempt ended. Stopping is SIGTERM (the
+/// run checkpoints and exits), then SIGKILL after the grace period; silence past the heartbeat timeout kills
+/// the child and fails the attempt.
+/// </summary>
+public sealed class TrainerActor : ReceiveActor, IWithTimers
+{
+    sealed record ChildLine(int Attempt, string Line);
+    sealed record ChildExited(int Attempt, int ExitCode);
+    sealed record CheckSilence;
+    sealed record KillAfterGrace(int Attempt);
+
+    sealed class Current(AssignRun run, TrainProcess process)
+    {
+        public AssignRun Run { get; } = run;
+        public TrainProcess Process { get; } = process;
+        public DateTime LastHeard { get; set; } = DateTime.UtcNow;
+        public RunSummary? Summary { get; set; }
+        public string? FinishedStatus { get; set; }
+        public string? FinishedReason { get; set; }
+        /// <summary>Why the trainer itself ended the child (silence, a stop request): the attempt's reason.</summary>
+        public string? EndedBecause { get; set; }
+        public bool Stopping { get; set; }
+    }
+
+    readonly TrainerSettings _settings;
+    readonly IActorRef _supervisor;
+    readonly ILoggingAdapter _log = Context.GetLogger();
+    Current? _current;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(TrainerSettings settings, IActorRef supervisor) => Akka.Actor.Props.Create(() => new TrainerActor(settings, supervisor));
+
+    public TrainerActor(TrainerSettings settings, IActorRef supervisor)
+    {
+        _settings = settings;
+        _supervisor = supervisor;
+
+        Receive<AssignRun>(Start);
+        Receive<ChildLine>(m => m.Attempt == _current?.Run.Attempt, m => OnLine(_current!, m.Line));
+        Receive<ChildExited>(m => m.Attempt == _current?.Run.Attempt, m => OnExit(_current!, m.ExitCode));
+        Receive<StopRun>(m => m.RunId == _current?.Run.RunId && m.Attempt == _current.Run.Attempt, m => Stop(_current!, m.Reason));
+        Receive<StopRun>(_ => { });
+        Receive<KillAfterGrace>(m => m.Attempt == _current?.Run.Attempt, _ =>
+        {
+            _log.Warning("{0}: run {1} did not stop within {2}; killing it", _settings.Name, _current!.Run.RunId, _settings.StopGrace);
+            _current.Process.Kill();
+        });
+        Receive<CheckSilence>(_ =>
+        {
+            if (_current is { Stopping: false } c && DateTime.UtcNow - c.LastHeard > _settings.HeartbeatTimeout)
+            {
+                c.EndedBecause = $"no progress for {_settings.HeartbeatTimeout.TotalSeconds:0} s; killed";
+                c.Process.Kill();
+            }
+        });
+        Receive<TrainerRefused>(m =>
+        {
+            _log.Error("{0}: refused by the supervisor: {1}", _settings.Name, m.Reason);
+            Context.Stop(Self);
+        });
+    }
+
+    protected override void PreStart()
+    {
+        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(200).Ticks, _settings.HeartbeatTimeout.Ticks / 4));
+        Timers.StartPeriodicTimer("silence", new CheckSilence(), period);
+        AskForWork();
+    }
+
+    /// <summary>A crash of this actor (not of the child) is retried by the supervisor as a failed attempt.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        if (_current is { } c)
+        {
+            _supervisor.Tell(new RunEnded(c.Run.RunId, c.Run.Attempt, "failed", $"trainer crashed: {reason.Message}", null));
+            StopChild(c);
+        }
+        _current = null;
+        base.PreRestart(reason, message);
+    }
+
+    protected override void PostStop()
+    {
+        if (_current is { } c) StopChild(c);
+        _current = null;
+    }
+
+    /// <summary>Gives the child its grace period to checkpoint, then kills it: the node is going away.</summary>
+    void StopChild(Current c)
+    {
+        c.Process.Terminate();
+        if (!c.Process.WaitForExit(_settings.StopGrace)) c.Process.Kill();
+        c.Process.Dispose();
+    }
+
+    void AskForWork() => _supervisor.Tell(new RequestWork(_settings.Node, _settings.Device, _settings.Slot, _settings.Token));
+
+    void Start(AssignRun run)
+    {
+        if (_current is not null)
+        {
+            // Cannot happen with work pulling; say so rather than silently dropping the run.
+            _supervisor.Tell(new RunEnded(run.RunId, run.Attempt, "requeue", $"{_settings.Name} is busy with {_current.Run.RunId}", null));
+            return;
+        }
+        var args = new List<string> { "train" };
+        foreach (var (key, value) in run.Options)
+        {
+            if (key == "device") continue;
+            args.Add("--" + key);
+            args.Add(value);
+        }
+        args.AddRange(["--device", _settings.Device, "--out", run.Folder, "--progress", "json", "--stop-with-parent"]);
+        args.AddRange(_settings.Faults.ArgumentsFor(run.RunId, run.Attempt));
+        var self = Self;
+        var attempt = run.Attempt;
+        try
+        {
+            var process = TrainProcess.Start(_settings.Launcher, args, _settings.Device,
+                line => self.Tell(new ChildLine(attempt, line)),
+                code => self.Tell(new ChildExited(attempt, code)));
+            _current = new Current(run, process);
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        {
+            _supervisor.Tell(new RunEnded(run.RunId, run.Attempt, "failed", $"could not start train: {e.Message}", null));
+            AskForWork();
+        }
+    }
+
+    void OnLine(Current c, string text)
+    {
+        c.LastHeard = DateTime.UtcNow;
+        if (ProgressLine.Parse(text) is not { } line) return;
+        var run = c.Run;
+        switch (line.Event)
+        {
+            case "started":
+                _supervisor.Tell(new RunProgress(run.RunId, run.Attempt, line.Step, line.TotalSteps, null, null, null, null, null));
+                break;
+            case "resumed":
+                _supervisor.Tell(new RunResumed(run.RunId, run.Attempt, line.Step));
+                break;
+            case "log":
+            {
+                var (metric, name) = line.Metric();
+                _supervisor.Tell(new RunProgress(run.RunId, run.Attempt, line.Step, null, line.Number("loss"), metric, name,
+                    line.Number("iterations_per_second"), line.Number("elapsed")));
+                break;
+            }
+            case "heartbeat":
+                _supervisor.Tell(new RunProgress(run.RunId, run.Attempt, line.Step, null, null, null, null, null, line.Number("elapsed")));
+                break;
+            case "checkpoint":
+                _supervisor.Tell(new RunCheckpointed(run.RunId, run.Attempt, line.Step));
+                break;
+            case "warning":
+                _log.Warning("{0}: {1}", run.RunId, line.Text("message"));
+                break;
+            case "finished":
+                c.FinishedStatus = line.Text("status");
+                c.FinishedReason = line.Text("reason");
+                c.Summary = line.Summary();
+                break;
+        }
+    }
+
+    void OnExit(Current c, int code)
+    {
+        Timers.Cancel("kill");
+        var run = c.Run;
+        var (outcome, reason) = code switch
+        {
+            0 when c.FinishedStatus == "completed" => ("completed", (string?)null),
+            3 => ("stopped", c.EndedBecause ?? c.FinishedReason ?? "stopped"),
+            4 => ("failed", c.FinishedReason ?? "failed"),
+            _ when c.EndedBecause is { } why => (c.Stopping ? "stopped" : "failed", why),
+            _ => ("failed", ExitDescription(code, c.Process.StderrTail)),
+        };
+        _supervisor.Tell(new RunEnded(run.RunId, run.Attempt, outcome, reason, outcome == "completed" ? c.Summary : null));
+        c.Process.Dispose();
+        _current = null;
+        AskForWork();
+    }
+
+    static string ExitDescription(int code, string stderr)
+    {
+        var what = code > 128 ? $"killed by signal {code - 128}" : $"exit code {code.ToString(CultureInfo.InvariantCulture)}";
+        return stderr.Length > 0 ? $"{what}: {stderr}" : what;
+    }
+
+    void Stop(Current c, string reason)
+    {
+        if (c.Stopping) return;
+        c.Stopping = true;
+        c.EndedBecause = reason;
+        c.Process.Terminate();
+        Timers.StartSingleTimer("kill", new KillAfterGrace(c.Run.Attempt), _settings.StopGrace);
+    }
+}

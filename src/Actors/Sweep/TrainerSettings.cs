@@ -1,0 +1,20 @@
+namespace AsRnnGrid.Actors.Sweep;
+
+/// <summary>One trainer slot: which device of which node it trains on and how it starts and watches its runs.</summary>
+public sealed record TrainerSettings
+{
+    public required string Node { get; init; }
+    /// <summary>"cpu" or "cuda:N", passed to `train --device`.</summary>
+    public required string Device { get; init; }
+    public int Slot { get; init; }
+    /// <summary>The sweep token a trainer presents (empty on the supervisor's own node).</summary>
+    public string Token { get; init; } = "";
+    public required TrainLauncher Launcher { get; init; }
+    /// <summary>A child silent for this long is killed and its attempt failed.</summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>Between SIGTERM (checkpoint and exit) and SIGKILL.</summary>
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(20);
+    public FaultPlan Faults { get; init; } = FaultPlan.None;
+
+    public string Name => $"{Device.Replace(':', '-')}-slot{Slot}";
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using AsRnnGrid.Actors.Sweep;
+using AsRnnGrid.Training.Loop;
+using Xunit.Abstractions;
+
+namespace AsRnnGrid.Actors.Tests.Sweep;
+
+/// <summary>The supervisor with real trainer actors running real `asrnn-grid train` child processes.</summary>
+public sealed class SweepSupervisorTests(ITestOutputHelper output)
+{
+    static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public async Task Two_trainers_complete_a_six_run_grid_each_run_once()
+    {
+        var results = TestSweeps.TempResults();
+        var sweep = TestSweeps.CopyGrid(results, ["asrnn", "exprnn", "lstm"], [1, 2]);
+        await using (var host = SweepHost.Start(sweep, TestSweeps.Options(2, log: output.WriteLine)))
+        {
+            var ended = await host.Ended.WaitAsync(Limit);
+            Assert.Equal(("finished", 6, 0, 0), (ended.State, ended.Completed, ended.Failed, ended.NotDone));
+        }
+        var status = SweepStatus.Read(results)!;
+        Assert.Equal("finished", status.State);
+        Assert.All(status.Runs, r =>
+        {
+            Assert.Equal("completed", r.State);
+            Assert.Single(r.Attempts);
+            Assert.Equal(60, r.Step);
+            var result = JsonSerializer.Deserialize<RunResult>(File.ReadAllText(Path.Combine(results, r.Folder, "result.json")))!;
+            Assert.Equal("completed", result.Status);
+            Assert.Equal(result.FinalLoss, r.Loss);
+        });
+        // Both slots took work.
+        Assert.Equal(["cpu slot 0", "cpu slot 1"], status.Runs.Select(r => r.Attempts[0].Device).Distinct().Order().ToArray());
+        Assert.True(File.Exists(Path.Combine(results, "ledger.db")));
+    }
+}
