@@ -50,8 +50,10 @@ public static class ValidateCommand
         }
         console.Write(table);
         int experiments = sweep.Runs.Select(r => r.Experiment).Distinct().Count();
-        console.WriteLine($"{sweep.Runs.Count} runs in {experiments} experiments; results: {sweep.Results}");
+        console.WriteLine($"{Count(sweep.Runs.Count, "run")} in {Count(experiments, "experiment")}; results: {sweep.Results}");
     }
+
+    static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
     /// <summary>Learning rates as the papers write them: 2e-4.</summary>
     static string Rate(double x) => x.ToString("0.###e0", CultureInfo.InvariantCulture);
