@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Globalization;
+using AsRnnGrid.Actors.Grid;
+using AsRnnGrid.Training.Configuration;
+using Spectre.Console;
+
+namespace AsRnnGrid.Actors.Cli;
+
+/// <summary>
+/// `asrnn-grid validate [FILE]`: reads an experiments.yaml as `run` would, prints every run it expands to and
+/// a count line; a bad file gives one line on stderr (FILE:LINE:COL) and exit code 2. Nothing is trained or written.
+/// </summary>
+public static class ValidateCommand
+{
+    /// <summary>Columns when stdout is not a terminal: wide enough for every column, fixed so the output is the same everywhere.</summary>
+    public const int RedirectedWidth = 160;
+
+    public static Command Build()
+    {
+        var command = new Command("validate", "check an experiments file and list the runs it expands to");
+        var file = new Argument<string>("FILE")
+        {
+            Description = "the experiments file",
+            Arity = ArgumentArity.ZeroOrOne,
+            DefaultValueFactory = _ => "experiments.yaml",
+        };
+        command.Arguments.Add(file);
+        command.SetAction(parsed =>
+        {
+            var sweep = SweepFileReader.Read(parsed.GetValue(file)!);
+            Print(sweep, CreateConsole());
+            return 0;
+        });
+        return command;
+    }
+
+    public static void Print(SweepDefinition sweep, IAnsiConsole console)
+    {
+        var table = new Table().AddColumns("id", "experiment", "task", "model", "hidden", "lr / constr lr", "iterations / epochs", "seed");
+        if (!console.Profile.Capabilities.Unicode) table.Border(TableBorder.Ascii);
+        foreach (var run in sweep.Runs)
+        {
+            var c = run.Config;
+            table.AddRow(
+                Markup.Escape(run.Id), Markup.Escape(run.Experiment), c.Task, c.Model,
+                c.HiddenSize.ToString(CultureInfo.InvariantCulture),
+                $"{Rate(c.RmspropLr)} / {(c.Model == "lstm" ? "-" : Rate(c.RmspropConstrLr))}",
+                c.IsEpochTask ? $"{c.Epochs} epochs" : $"{c.Iterations} iterations",
+                c.RandomSeed.ToString(CultureInfo.InvariantCulture));
+        }
+        console.Write(table);
+        int experiments = sweep.Runs.Select(r => r.Experiment).Distinct().Count();
+        console.WriteLine($"{Count(sweep.Runs.Count, "run")} in {Count(experiments, "experiment")}; results: {sweep.Results}");
+    }
+
+    static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+
+    /// <summary>Learning rates as the papers write them: 2e-4.</summary>
+    static string Rate(double x) => x.ToString("0.###e0", CultureInfo.InvariantCulture);
+
+    /// <summary>The terminal as it is; redirected output as plain text (no colours, ASCII borders) of a fixed width.</summary>
+    static IAnsiConsole CreateConsole()
+    {
+        if (!Console.IsOutputRedirected) return AnsiConsole.Console;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(Console.Out),
+        });
+        console.Profile.Width = RedirectedWidth;
+        console.Profile.Capabilities.Unicode = false;
+        return console;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.RegularExpressions;
+using AsRnnGrid.Training.Configuration;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace AsRnnGrid.Actors.Grid;
+
+/// <summary>
+/// An experiments.yaml loaded as YamlDotNet's node tree, and the shape checks every part of the reader shares:
+/// each error is one <see cref="ConfigurationException"/> reading `FILE:LINE:COL: what is wrong`.
+/// </summary>
+sealed partial class SweepYaml
+{
+    SweepYaml(string file, YamlNode? root)
+    {
+        File = file;
+        Root = root;
+    }
+
+    /// <summary>The path as the user gave it (errors name it so).</summary>
+    public string File { get; }
+
+    /// <summary>The document's root node; null for an empty file.</summary>
+    public YamlNode? Root { get; }
+
+    public static SweepYaml Load(string path)
+    {
+        if (!System.IO.File.Exists(path)) throw new ConfigurationException($"{path}: no such file");
+        var stream = new YamlStream();
+        try
+        {
+            using var reader = new StreamReader(path);
+            stream.Load(reader);
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigurationException($"{path}:{e.Start.Line}:{e.Start.Column}: {WithoutMarks(e)}");
+        }
+        if (stream.Documents.Count > 1)
+            throw new ConfigurationException($"{path}:{stream.Documents[1].RootNode.Start.Line}:{stream.Documents[1].RootNode.Start.Column}: a second YAML document; an experiments file holds one");
+        return new SweepYaml(path, stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode);
+    }
+
+    public ConfigurationException Error(Mark at, string message) => new($"{File}:{at.Line}:{at.Column}: {message}");
+
+    public ConfigurationException Error(YamlNode at, string message) => Error(at.Start, message);
+
+    public YamlMappingNode Mapping(YamlNode node, string what) => node as YamlMappingNode
+        ?? throw Error(node, $"{what}: expected a mapping of key: value, found {Describe(node)}");
+
+    public YamlSequenceNode List(YamlNode node, string what)
+    {
+        var list = node as YamlSequenceNode ?? throw Error(node, $"{what}: expected a list, found {Describe(node)}");
+        if (list.Children.Count == 0) throw Error(node, $"{what}: empty list");
+        return list;
+    }
+
+    public YamlScalarNode Scalar(YamlNode node, string what) => node as YamlScalarNode
+        ?? throw Error(node, $"{what}: expected a single value, found {Describe(node)}");
+
+    /// <summary>The mapping's entries with their key names (a key must be a plain name).</summary>
+    public IEnumerable<(string Key, YamlScalarNode KeyNode, YamlNode Value)> Entries(YamlMappingNode map)
+    {
+        foreach (var (keyNode, value) in map.Children)
+        {
+            var key = keyNode as YamlScalarNode ?? throw Error(keyNode, $"expected a key name, found {Describe(keyNode)}");
+            yield return (key.Value ?? "", key, value);
+        }
+    }
+
+    public static string Describe(YamlNode node) => node switch
+    {
+        YamlSequenceNode => "a list",
+        YamlMappingNode => "a mapping",
+        YamlScalarNode s => $"'{s.Value}'",
+        _ => node.NodeType.ToString(),
+    };
+
+    /// <summary>YamlDotNet puts "(Line: 3, Col: 5, Idx: 20) - (Line: ...): " before its message; the position is ours to write.</summary>
+    static string WithoutMarks(YamlException e)
+    {
+        var message = MarksPrefix().Replace(e.Message, "");
+        return e.InnerException is { } inner && message.Length == 0 ? inner.Message : message;
+    }
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
+    private static partial Regex MarksPrefix();
+}
