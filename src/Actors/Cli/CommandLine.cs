@@ -18,6 +18,8 @@ public static class CommandLine
         var root = new RootCommand("asrnn-grid: recurrent-network memory experiments (asRNN and the models it is compared with)");
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(ValidateCommand.Build());
+        root.Subcommands.Add(RunCommand.Build());
+        root.Subcommands.Add(StatusCommand.Build());
         return root;
     }
 

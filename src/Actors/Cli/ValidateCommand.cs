@@ -12,9 +12,6 @@ namespace AsRnnGrid.Actors.Cli;
 /// </summary>
 public static class ValidateCommand
 {
-    /// <summary>Columns when stdout is not a terminal: wide enough for every column, fixed so the output is the same everywhere.</summary>
-    public const int RedirectedWidth = 160;
-
     public static Command Build()
     {
         var command = new Command("validate", "check an experiments file and list the runs it expands to");
@@ -28,7 +25,7 @@ public static class ValidateCommand
         command.SetAction(parsed =>
         {
             var sweep = SweepFileReader.Read(parsed.GetValue(file)!);
-            Print(sweep, CreateConsole());
+            Print(sweep, TerminalConsole.Create());
             return 0;
         });
         return command;
@@ -37,7 +34,7 @@ public static class ValidateCommand
     public static void Print(SweepDefinition sweep, IAnsiConsole console)
     {
         var table = new Table().AddColumns("id", "experiment", "task", "model", "hidden", "lr / constr lr", "iterations / epochs", "seed");
-        if (!console.Profile.Capabilities.Unicode) table.Border(TableBorder.Ascii);
+        table.Fit(console);
         foreach (var run in sweep.Runs)
         {
             var c = run.Config;
@@ -57,20 +54,4 @@ public static class ValidateCommand
 
     /// <summary>Learning rates as the papers write them: 2e-4.</summary>
     static string Rate(double x) => x.ToString("0.###e0", CultureInfo.InvariantCulture);
-
-    /// <summary>The terminal as it is; redirected output as plain text (no colours, ASCII borders) of a fixed width.</summary>
-    static IAnsiConsole CreateConsole()
-    {
-        if (!Console.IsOutputRedirected) return AnsiConsole.Console;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(Console.Out),
-        });
-        console.Profile.Width = RedirectedWidth;
-        console.Profile.Capabilities.Unicode = false;
-        return console;
-    }
 }

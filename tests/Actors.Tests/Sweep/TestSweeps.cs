@@ -18,7 +18,7 @@ public static class TestSweeps
     public static PlannedRun Run(string experiment, IReadOnlyList<KeyValuePair<string, string>> options)
     {
         var config = RunConfigBuilder.Build(options);
-        return new PlannedRun($"{experiment}-{ConfigHash.Compute(config)[..8]}", experiment, options, config);
+        return new PlannedRun(RunId.For(experiment, config), experiment, options, config);
     }
 
     /// <summary>models x seeds copy runs, in one experiment.</summary>

@@ -1,0 +1,163 @@
+using System.CommandLine;
+using AsRnnGrid.Actors.Grid;
+using AsRnnGrid.Actors.Sweep;
+using AsRnnGrid.Training.Configuration;
+using Spectre.Console;
+using static AsRnnGrid.Actors.Sweep.SweepControl;
+
+namespace AsRnnGrid.Actors.Cli;
+
+/// <summary>
+/// `asrnn-grid run [FILE]`: the whole sweep on this machine, unattended. Running it again on the same file
+/// skips completed runs and resumes the others from their checkpoints (the ledger in the results folder).
+/// Exit codes: 0 every run completed, 4 some runs failed, 3 stopped by a signal (run again to go on),
+/// 5 stalled (every device quarantined), 2 bad input.
+/// </summary>
+public static class RunCommand
+{
+    public const int ExitFailedRuns = 4;
+    public const int ExitStopped = 3;
+    public const int ExitStalled = 5;
+    static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(28);
+
+    public static Command Build()
+    {
+        var command = new Command("run", "run every experiment of a sweep file; again after a crash, it resumes");
+        var file = new Argument<string>("FILE") { Description = "the experiments file", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => "experiments.yaml" };
+        var results = new Option<string>("--results") { Description = "results folder (default: the file's results:)" };
+        var ledger = new Option<string>("--ledger") { Description = "the SQLite ledger (default <results>/ledger.db); put it on a local disk when results sit on a network filesystem" };
+        var retryFailed = new Option<bool>("--retry-failed") { Description = "give runs that failed in an earlier session a fresh retry budget" };
+        command.Arguments.Add(file);
+        command.Options.Add(results);
+        command.Options.Add(ledger);
+        command.Options.Add(retryFailed);
+        command.SetAction(parsed =>
+        {
+            var sweep = SweepFileReader.Read(parsed.GetValue(file)!);
+            if (parsed.GetValue(results) is { } folder) sweep = sweep with { Results = Path.GetFullPath(folder) };
+            var options = new SweepHostOptions
+            {
+                LedgerPath = parsed.GetValue(ledger),
+                RetryFailed = parsed.GetValue(retryFailed),
+                Faults = FaultPlan.Parse(Environment.GetEnvironmentVariable(FaultPlan.EnvironmentVariable)),
+            };
+            return Run(sweep, options);
+        });
+        return command;
+    }
+
+    static int Run(SweepDefinition sweep, SweepHostOptions options)
+    {
+        Directory.CreateDirectory(sweep.Results);
+        using var folderLock = LockResults(sweep.Results);
+        var console = TerminalConsole.Create();
+        var notices = new Queue<string>();
+        bool live = TerminalConsole.IsInteractive;
+        options = options with
+        {
+            OnNotice = n =>
+            {
+                var line = $"{n.At:HH:mm:ss} {n.Text}";
+                if (!live)
+                {
+                    Console.Out.WriteLine(line);
+                    Console.Out.Flush();
+                    return;
+                }
+                lock (notices)
+                {
+                    notices.Enqueue(line);
+                    while (notices.Count > 6) notices.Dequeue();
+                }
+            },
+        };
+        console.WriteLine($"sweep {sweep.File}: {sweep.Runs.Count} runs; results in {sweep.Results}");
+        var host = SweepHost.Start(sweep, options);
+        var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var signals = new SweepSignals(reason =>
+        {
+            host.Stop(reason);
+            stopRequested.TrySetResult();
+        });
+        try
+        {
+            var ended = live ? ShowLive(host, console, notices, stopRequested.Task) : Wait(host, stopRequested.Task);
+            var status = SweepStatus.Read(sweep.Results);
+            if (ended is null)
+            {
+                console.WriteLine($"not every run stopped within {StopDeadline.TotalSeconds:0} s; they checkpoint on their own. Run again to go on.");
+                return ExitStopped;
+            }
+            PrintSummary(console, ended, status, repeatHeadline: live);
+            return ended.State switch
+            {
+                "finished" when ended.Failed == 0 => 0,
+                "finished" => ExitFailedRuns,
+                "stalled" => ExitStalled,
+                _ => ExitStopped,
+            };
+        }
+        finally
+        {
+            host.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    /// <summary>The end of the sweep, or null when a requested stop took longer than the deadline.</summary>
+    static SweepEnded? Wait(SweepHost host, Task stopRequested)
+    {
+        var first = Task.WhenAny(host.Ended, stopRequested).GetAwaiter().GetResult();
+        if (first == host.Ended) return host.Ended.Result;
+        return host.Ended.Wait(StopDeadline) ? host.Ended.Result : null;
+    }
+
+    static SweepEnded? ShowLive(SweepHost host, IAnsiConsole console, Queue<string> notices, Task stopRequested)
+    {
+        SweepEnded? ended = null;
+        console.Live(new Text("starting…")).AutoClear(false).Start(ctx =>
+        {
+            DateTime? deadline = null;
+            while (true)
+            {
+                if (stopRequested.IsCompleted) deadline ??= DateTime.UtcNow + StopDeadline;
+                if (host.Ended.IsCompleted) { ended = host.Ended.Result; }
+                try
+                {
+                    var status = host.StatusAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+                    string[] lines;
+                    lock (notices) lines = notices.ToArray();
+                    ctx.UpdateTarget(SweepDisplay.Live(status, console, lines));
+                }
+                catch (Exception e) when (e is TimeoutException or Akka.Actor.AskTimeoutException) { }
+                if (ended is not null || DateTime.UtcNow > deadline) return;
+                host.Ended.Wait(TimeSpan.FromSeconds(1));
+            }
+        });
+        return ended;
+    }
+
+    static void PrintSummary(IAnsiConsole console, SweepEnded ended, SweepStatus? status, bool repeatHeadline)
+    {
+        // Without the live table the supervisor's own last notice has just said it.
+        if (repeatHeadline) console.WriteLine($"sweep {ended.State}: {ended.Completed} completed, {ended.Failed} failed, {ended.Retried} retried, {ended.NotDone} not done");
+        if (status is null) return;
+        foreach (var r in status.Runs.Where(r => r.State == "failed"))
+            console.WriteLine($"  failed: {r.Id}: {r.Reason}");
+        foreach (var d in status.Devices.Where(d => d.State == "quarantined"))
+            console.WriteLine($"  quarantined: {d.Node} {d.Device}");
+    }
+
+    /// <summary>One `run` per results folder: two supervisors would write one ledger and train the same runs twice.</summary>
+    static FileStream LockResults(string results)
+    {
+        var path = Path.Combine(results, ".sweep.lock");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new ConfigurationException($"{results}: another `asrnn-grid run` is using this results folder");
+        }
+    }
+}
