@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AsRnnGrid.Actors.Sweep;
+using Xunit.Abstractions;
+
+namespace AsRnnGrid.Actors.Tests.Sweep;
+
+/// <summary>`asrnn-grid run` and `status` as real processes.</summary>
+public sealed class RunCommandTests(ITestOutputHelper output)
+{
+    const string SixRuns = """
+        results: results
+        max_retries: 2
+        retry_backoff: 1
+        cpu_slots: 2
+        defaults:
+          task: copy
+          hidden_size: 8
+          batch_size: 16
+          recall_length: 3
+          delay_length: 5
+          iterations: 400
+          log_every: 20
+          checkpoint_every: 50
+        experiments:
+          - name: copy
+            grid:
+              model: [asrnn, exprnn, lstm]
+            seeds: [1, 2]
+        """;
+
+    static string WriteSweep(string text)
+    {
+        var folder = TestSweeps.TempResults();
+        var file = Path.Combine(folder, "experiments.yaml");
+        File.WriteAllText(file, text);
+        return file;
+    }
+
+    [Fact]
+    public async Task A_run_killed_with_sigkill_mid_sweep_and_started_again_completes_every_run_exactly_once()
+    {
+        var file = WriteSweep(SixRuns);
+        var results = Path.Combine(Path.GetDirectoryName(file)!, "results");
+
+        // First session: killed once a run has completed and another has a checkpoint.
+        SweepStatus? atKill = null;
+        using (var first = CliProcess.Start("run", file))
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+            while (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+                var status = TryRead(results);
+                if (status is not null && status.Runs.Any(r => r.State == "completed")
+                    && status.Runs.Any(r => r.State == "running" && r.CheckpointStep > 0))
+                {
+                    atKill = status;
+                    break;
+                }
+            }
+            Assert.NotNull(atKill);
+            first.Kill(entireProcessTree: false);
+            first.WaitForExit();
+        }
+        var completedBefore = atKill!.Runs.Where(r => r.State == "completed").Select(r => r.Id).ToHashSet();
+        output.WriteLine($"killed with {completedBefore.Count} completed");
+
+        // Second session: the same command.
+        var (exit, stdout, stderr) = CliProcess.Run("run", file);
+        output.WriteLine(stdout);
+        Assert.True(exit == 0, stderr);
+
+        var final = SweepStatus.Read(results)!;
+        Assert.Equal("finished", final.State);
+        Assert.Equal(6, final.Runs.Count);
+        foreach (var run in final.Runs)
+        {
+            Assert.Equal("completed", run.State);
+            // Completed exactly once, by its last attempt: nothing started it again.
+            Assert.Single(run.Attempts, a => a.Outcome == "completed");
+            Assert.Equal("completed", run.Attempts[^1].Outcome);
+            if (completedBefore.Contains(run.Id)) Assert.Single(run.Attempts);
+            AssertCleanMetrics(Path.Combine(results, run.Folder, "metrics.jsonl"), 400, 20);
+        }
+        // The run interrupted by the kill resumed from a checkpoint, and the ledger says so.
+        Assert.Contains(final.Runs, r => r.Attempts.Count == 2 && r.Attempts[1].ResumedFrom > 0
+            && r.Attempts[0].Outcome!.StartsWith("interrupted", StringComparison.Ordinal));
+        Assert.Contains("ledger: 6 runs", stdout);
+    }
+
+    /// <summary>One log point per log_every steps, in order, none repeated or missing.</summary>
+    static void AssertCleanMetrics(string path, int iterations, int logEvery)
+    {
+        var steps = File.ReadLines(path).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt64()).ToArray();
+        Assert.Equal(Enumerable.Range(1, iterations / logEvery).Select(i => (long)(i * logEvery)), steps);
+    }
+
+    static SweepStatus? TryRead(string results)
+    {
+        try { return SweepStatus.Read(results); }
+        catch (Exception e) when (e is IOException or JsonException) { return null; }
+    }
+
+    [Fact]
+    public void Status_shows_a_finished_sweep_and_says_when_there_is_none()
+    {
+        var file = WriteSweep(SixRuns.Replace("iterations: 400", "iterations: 20").Replace("seeds: [1, 2]", "seeds: [1]"));
+        var results = Path.Combine(Path.GetDirectoryName(file)!, "results");
+        var (exit, stdout, stderr) = CliProcess.Run("run", file);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("sweep finished: 3 completed, 0 failed, 0 retried, 0 not done", stdout);
+
+        var (statusExit, table, _) = CliProcess.Run("status", "--results", results);
+        Assert.Equal(0, statusExit);
+        var status = SweepStatus.Read(results)!;
+        foreach (var run in status.Runs) Assert.Contains($"| {run.Id}", table);
+        Assert.Contains("sweep finished: 3 completed", table);
+
+        var (jsonExit, json, _) = CliProcess.Run("status", "--results", results, "--json");
+        Assert.Equal(0, jsonExit);
+        var parsed = JsonSerializer.Deserialize<SweepStatus>(json, SweepStatus.Json)!;
+        Assert.Equal(status.Runs.Select(r => (r.Id, r.State, r.Step)), parsed.Runs.Select(r => (r.Id, r.State, r.Step)));
+
+        var missing = Path.Combine(results, "nothing-here");
+        var (badExit, _, err) = CliProcess.Run("status", "--results", missing);
+        Assert.Equal(2, badExit);
+        Assert.Equal($"error: {missing}: no such results folder", err.Trim());
+    }
+
+    [Fact]
+    public void A_second_run_on_the_same_results_folder_is_refused()
+    {
+        var file = WriteSweep(SixRuns);
+        using var first = CliProcess.Start("run", file);
+        try
+        {
+            var results = Path.Combine(Path.GetDirectoryName(file)!, "results");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (!File.Exists(SweepStatus.PathIn(results)) && DateTime.UtcNow < deadline) Thread.Sleep(100);
+            var (exit, _, err) = CliProcess.Run("run", file);
+            Assert.Equal(2, exit);
+            Assert.Equal($"error: {results}: another `asrnn-grid run` is using this results folder", err.Trim());
+        }
+        finally
+        {
+            first.Kill(entireProcessTree: true);
+            first.WaitForExit();
+        }
+    }
+}
