@@ -1,5 +1,5 @@
 using Akka.Actor;
-using Akka.Cluster;
+using AsRnnGrid.Actors.Cluster;
 using AsRnnGrid.Actors.Grid;
 using static AsRnnGrid.Actors.Sweep.SweepControl;
 
@@ -19,6 +19,9 @@ public sealed record SweepHostOptions
     public TimeSpan Tick { get; init; } = TimeSpan.FromSeconds(1);
     public bool RetryFailed { get; init; }
     public Action<SweepNotice>? OnNotice { get; init; }
+    /// <summary>Only the supervisor on this node; trainers come from workers (`run --no-local-trainers`).</summary>
+    public bool NoLocalTrainers { get; init; }
+    public TimeSpan? DownAfter { get; init; }
 }
 
 /// <summary>
@@ -40,27 +43,36 @@ public sealed class SweepHost : IAsyncDisposable
     public SweepDefinition Sweep { get; }
     public IActorRef Supervisor { get; private set; } = ActorRefs.Nobody;
     public Task<SweepEnded> Ended => _ended.Task;
+    /// <summary>host:port where workers join this seed.</summary>
+    public string Address { get; private set; } = "";
 
     public static SweepHost Start(SweepDefinition sweep, SweepHostOptions options)
     {
         Directory.CreateDirectory(sweep.Results);
         var ledger = Path.GetFullPath(options.LedgerPath ?? Path.Combine(sweep.Results, "ledger.db"));
         Directory.CreateDirectory(Path.GetDirectoryName(ledger)!);
-        var config = SweepNodeConfig.Create(options.Endpoint, ["supervisor", "trainer"], ledger);
+        var token = SweepToken.CreateOrRead(sweep.Results);
+        var config = SweepNodeConfig.Create(options.Endpoint, options.NoLocalTrainers ? ["supervisor"] : ["supervisor", "trainer"],
+            ledger, seed: null, options.DownAfter);
         var system = ActorSystem.Create(SweepNodeConfig.SystemName, config);
         var host = new SweepHost(system, sweep);
-        var cluster = Cluster.Get(system);
+        var cluster = Akka.Cluster.Cluster.Get(system);
         cluster.Join(cluster.SelfAddress);
 
         var listener = system.ActorOf(SweepListener.Props(options.OnNotice ?? (_ => { }), host._ended), "listener");
         host.Supervisor = system.ActorOf(SweepSupervisor.Props(sweep, new SupervisorSettings
         {
             Listener = listener,
+            Token = token,
+            // Workers may come later or come back: only a supervisor with its own trainers ends a stalled sweep.
+            EndWhenNoDeviceLeft = !options.NoLocalTrainers,
             Tick = options.Tick,
             RetryFailed = options.RetryFailed,
         }), "supervisor");
 
-        var node = $"{Environment.MachineName}:{cluster.SelfAddress.Port}";
+        var node = $"{options.Endpoint.PublicHostname ?? Environment.MachineName}:{cluster.SelfAddress.Port}";
+        host.Address = $"{cluster.SelfAddress.Host}:{cluster.SelfAddress.Port}";
+        if (options.NoLocalTrainers) return host;
         var slots = options.Slots ?? DeviceSlots.Discover(sweep.SlotsPerGpu, sweep.CpuSlots);
         var trainers = slots.Select(s => new TrainerSettings
         {
@@ -71,6 +83,8 @@ public sealed class SweepHost : IAsyncDisposable
             HeartbeatTimeout = TimeSpan.FromSeconds(sweep.HeartbeatTimeoutSeconds),
             StopGrace = options.StopGrace,
             Faults = options.Faults,
+            Token = token,
+            Threads = TrainerSettings.ThreadsFor(slots, s.Device),
         }).ToArray();
         system.ActorOf(TrainerPool.Props(trainers, host.Supervisor), "trainers");
         return host;

@@ -14,8 +14,13 @@ public static class SweepNodeConfig
 {
     public const string SystemName = "asrnn-grid";
 
-    public static Config Create(NodeEndpoint endpoint, IEnumerable<string> roles, string? ledgerPath)
+    /// <param name="seed">The seed a worker joins (host:port); null on the seed itself, which joins itself.</param>
+    /// <param name="downAfter">How long a node stays unreachable before the split-brain resolver downs it (Akka's default: 20 s).</param>
+    public static Config Create(NodeEndpoint endpoint, IEnumerable<string> roles, string? ledgerPath,
+        string? seed = null, TimeSpan? downAfter = null, string extra = "")
     {
+        var seeds = seed is null ? "" : $"seed-nodes = [\"akka.tcp://{SystemName}@{seed}\"]";
+        var stableAfter = downAfter is { } d ? $"split-brain-resolver.stable-after = {Math.Max(1, (int)d.TotalMilliseconds)}ms" : "";
         var hocon = $$"""
             akka {
               loglevel = WARNING
@@ -35,13 +40,23 @@ public static class SweepNodeConfig
               }
               cluster {
                 roles = [{{string.Join(", ", roles.Select(r => $"\"{r}\""))}}]
+                {{seeds}}
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                # The side with the supervisor always survives: a lost worker is downed, and workers cut off from
+                # the supervisor down themselves, then rejoin as new nodes (worker command), never the reverse.
+                split-brain-resolver {
+                  active-strategy = keep-oldest
+                  keep-oldest { down-if-alone = off, role = "supervisor" }
+                }
+                {{stableAfter}}
                 run-coordinated-shutdown-when-down = on
+                # Training children keep every core busy: a node's heartbeats may come late without it being gone.
+                failure-detector { acceptable-heartbeat-pause = 10s, threshold = 12.0 }
               }
               coordinated-shutdown.run-by-clr-shutdown-hook = off
             }
             """;
-        var config = ConfigurationFactory.ParseString(hocon);
+        var config = ConfigurationFactory.ParseString(extra).WithFallback(ConfigurationFactory.ParseString(hocon));
         if (ledgerPath is not null)
         {
             var connection = $"Data Source={ledgerPath}";

@@ -8,6 +8,15 @@ namespace AsRnnGrid.Actors.Sweep;
 /// </summary>
 public static class SweepProtocol
 {
+    /// <summary>A worker node → supervisor: which sweep is this, and where are its results?</summary>
+    public sealed record WorkerHello(string Node) : ISweepMessage;
+
+    /// <summary>Supervisor → worker node: the results folder, which the worker must see at the same path, and the sweep file.</summary>
+    public sealed record SweepInfo(string Results, string SweepFile, double HeartbeatTimeoutSeconds) : ISweepMessage;
+
+    /// <summary>A worker node → supervisor: it cannot take part (it does not see the results folder, its token is wrong).</summary>
+    public sealed record WorkerCannotJoin(string Node, string Reason) : ISweepMessage;
+
     /// <summary>Trainer → supervisor: this slot is free. Sent at start and after every run.</summary>
     public sealed record RequestWork(string Node, string Device, int Slot, string Token) : ISweepMessage;
 

@@ -99,6 +99,12 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
         Recover<ILedgerEvent>(e => _ledger.Apply(e));
         Recover<RecoveryCompleted>(_ => Recovered());
 
+        Command<WorkerHello>(m =>
+        {
+            Notice($"worker {m.Node} joined");
+            Sender.Tell(new SweepInfo(_sweep.Results, _sweep.File, _sweep.HeartbeatTimeoutSeconds));
+        });
+        Command<WorkerCannotJoin>(m => Notice($"worker {m.Node} cannot take part: {m.Reason}"));
         Command<RequestWork>(OnRequestWork);
         Command<RunProgress>(OnProgress);
         Command<SweepProtocol.RunResumed>(m => IfCurrent(m.RunId, m.Attempt, run =>
@@ -173,7 +179,7 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
     {
         if (_settings.Token.Length > 0 && m.Token != _settings.Token)
         {
-            _log.Warning("refused trainer {0} of node {1}: wrong sweep token", Sender.Path, m.Node);
+            Notice($"refused trainer {m.Device} slot {m.Slot} of {m.Node}: wrong sweep token");
             Sender.Tell(new TrainerRefused("wrong sweep token: this trainer belongs to another sweep or lacks the results folder's token"));
             return;
         }

@@ -25,7 +25,7 @@ public sealed class TrainProcess : IDisposable
         get { lock (_stderrTail) return string.Join(" | ", _stderrTail); }
     }
 
-    public static TrainProcess Start(TrainLauncher launcher, IEnumerable<string> arguments, string? device,
+    public static TrainProcess Start(TrainLauncher launcher, IEnumerable<string> arguments, int? threads,
         Action<string> onLine, Action<int> onExit)
     {
         // In a session of its own (setsid execs in place, so the pid stays the child's): a Ctrl-C at the terminal
@@ -43,6 +43,11 @@ public sealed class TrainProcess : IDisposable
         foreach (var a in arguments) psi.ArgumentList.Add(a);
         // A live table or colour codes mean nothing to a parent reading JSON lines.
         psi.Environment["NO_COLOR"] = "1";
+        if (threads is { } n)
+        {
+            psi.Environment["OMP_NUM_THREADS"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            psi.Environment["MKL_NUM_THREADS"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var child = new TrainProcess(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is { } line) onLine(line); };

@@ -13,6 +13,12 @@ namespace AsRnnGrid.Actors.Sweep;
 /// </summary>
 public sealed class TrainerActor : ReceiveActor, IWithTimers
 {
+    /// <summary>The node is leaving: stop the current run (it checkpoints and is reported stopped), take no more work, then stop.</summary>
+    public sealed record Drain
+    {
+        public static readonly Drain Instance = new();
+    }
+
     sealed record ChildLine(int Attempt, string Line);
     sealed record ChildExited(int Attempt, int ExitCode);
     sealed record CheckSilence;
@@ -35,6 +41,7 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
     readonly IActorRef _supervisor;
     readonly ILoggingAdapter _log = Context.GetLogger();
     Current? _current;
+    bool _draining;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -66,7 +73,14 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
         Receive<TrainerRefused>(m =>
         {
             _log.Error("{0}: refused by the supervisor: {1}", _settings.Name, m.Reason);
+            Context.Parent.Tell(m);
             Context.Stop(Self);
+        });
+        Receive<Drain>(_ =>
+        {
+            _draining = true;
+            if (_current is { } c) Stop(c, "its node is leaving the cluster");
+            else Context.Stop(Self);
         });
     }
 
@@ -126,7 +140,7 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
         var attempt = run.Attempt;
         try
         {
-            var process = TrainProcess.Start(_settings.Launcher, args, _settings.Device,
+            var process = TrainProcess.Start(_settings.Launcher, args, _settings.Threads,
                 line => self.Tell(new ChildLine(attempt, line)),
                 code => self.Tell(new ChildExited(attempt, code)));
             _current = new Current(run, process);
@@ -190,7 +204,8 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
         _supervisor.Tell(new RunEnded(run.RunId, run.Attempt, outcome, reason, outcome == "completed" ? c.Summary : null));
         c.Process.Dispose();
         _current = null;
-        AskForWork();
+        if (_draining) Context.Stop(Self);
+        else AskForWork();
     }
 
     static string ExitDescription(int code, string stderr)

@@ -15,6 +15,16 @@ public sealed record TrainerSettings
     /// <summary>Between SIGTERM (checkpoint and exit) and SIGKILL.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(20);
     public FaultPlan Faults { get; init; } = FaultPlan.None;
+    /// <summary>CPU threads of the child's libtorch (OMP_NUM_THREADS); null leaves libtorch's default.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Several CPU runs side by side share the cores instead of each taking all of them.</summary>
+    public static int? ThreadsFor(IReadOnlyList<(string Device, int Slot)> slots, string device)
+    {
+        if (device != "cpu") return null;
+        int cpuSlots = slots.Count(s => s.Device == "cpu");
+        return Math.Max(1, Environment.ProcessorCount / Math.Max(1, cpuSlots));
+    }
 
     public string Name => $"{Device.Replace(':', '-')}-slot{Slot}";
 }
