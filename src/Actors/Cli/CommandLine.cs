@@ -20,6 +20,7 @@ public static class CommandLine
         root.Subcommands.Add(ValidateCommand.Build());
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());
+        root.Subcommands.Add(WorkerCommand.Build());
         return root;
     }
 

@@ -31,6 +31,9 @@ public static class RunCommand
         command.Options.Add(results);
         command.Options.Add(ledger);
         command.Options.Add(retryFailed);
+        var noLocalTrainers = new Option<bool>("--no-local-trainers") { Description = "run only the supervisor here; workers (`asrnn-grid worker --join`) train" };
+        command.Options.Add(noLocalTrainers);
+        var node = new NodeOptions(command, defaultPort: 0);
         command.SetAction(parsed =>
         {
             var sweep = SweepFileReader.Read(parsed.GetValue(file)!);
@@ -40,6 +43,9 @@ public static class RunCommand
                 LedgerPath = parsed.GetValue(ledger),
                 RetryFailed = parsed.GetValue(retryFailed),
                 Faults = FaultPlan.Parse(Environment.GetEnvironmentVariable(FaultPlan.EnvironmentVariable)),
+                NoLocalTrainers = parsed.GetValue(noLocalTrainers),
+                Endpoint = node.Endpoint(parsed),
+                DownAfter = node.DownAfter(parsed),
             };
             return Run(sweep, options);
         });
@@ -73,6 +79,7 @@ public static class RunCommand
         };
         console.WriteLine($"sweep {sweep.File}: {sweep.Runs.Count} runs; results in {sweep.Results}");
         var host = SweepHost.Start(sweep, options);
+        console.WriteLine($"workers join with: asrnn-grid worker --join {host.Address}");
         var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var signals = new SweepSignals(reason =>
         {

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Globalization;
+using AsRnnGrid.Actors.Cluster;
+using AsRnnGrid.Actors.Sweep;
+using AsRnnGrid.Training.Configuration;
+
+namespace AsRnnGrid.Actors.Cli;
+
+/// <summary>
+/// `asrnn-grid worker --join HOST:PORT`: a node with trainers only. It keeps trying to join until the seed answers;
+/// when the cluster takes it out (the seed was restarted, the network failed) it starts afresh and joins again.
+/// SIGTERM or Ctrl-C: its runs checkpoint and go back to the queue, then it leaves the cluster.
+/// Exit codes: 0 left, 2 bad input or refused by the sweep.
+/// </summary>
+public static class WorkerCommand
+{
+    static readonly TimeSpan LeaveDeadline = TimeSpan.FromSeconds(28);
+
+    public static Command Build()
+    {
+        var command = new Command("worker", "lend this machine's devices to a sweep started elsewhere with `asrnn-grid run`");
+        var join = new Option<string>("--join") { Description = "the seed's HOST:PORT (the `run` node)", Required = true };
+        var gpus = new Option<string>("--gpus") { Description = "GPU indices to use, e.g. 0,1 (default: every GPU libtorch sees)" };
+        var slotsPerGpu = new Option<int>("--slots-per-gpu") { Description = "trainer slots per GPU", DefaultValueFactory = _ => 1 };
+        var cpuSlots = new Option<int?>("--cpu-slots") { Description = "trainer slots without a GPU (default one per two cores)" };
+        command.Options.Add(join);
+        command.Options.Add(gpus);
+        command.Options.Add(slotsPerGpu);
+        command.Options.Add(cpuSlots);
+        var node = new NodeOptions(command, defaultPort: 0);
+        command.SetAction(parsed =>
+        {
+            var seed = parsed.GetValue(join)!;
+            if (seed.Split(':') is not [{ Length: > 0 }, var port] || !int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                throw new ConfigurationException($"--join: '{seed}' is not HOST:PORT");
+            if (parsed.GetValue(slotsPerGpu) < 1) throw new ConfigurationException("--slots-per-gpu: must be at least 1");
+            if (parsed.GetValue(cpuSlots) is < 1) throw new ConfigurationException("--cpu-slots: must be at least 1");
+            var options = new WorkerHostOptions
+            {
+                Join = seed,
+                Endpoint = node.Endpoint(parsed),
+                DownAfter = node.DownAfter(parsed),
+                Slots = DeviceSlots.Discover(parsed.GetValue(slotsPerGpu), parsed.GetValue(cpuSlots), ParseGpus(parsed.GetValue(gpus))),
+                Faults = FaultPlan.Parse(Environment.GetEnvironmentVariable(FaultPlan.EnvironmentVariable)),
+                OnEvent = Log,
+            };
+            return Run(options);
+        });
+        return command;
+    }
+
+    static void Log(string text)
+    {
+        Console.Out.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} {text}");
+        Console.Out.Flush();
+    }
+
+    static IReadOnlyList<int>? ParseGpus(string? text)
+    {
+        if (text is null) return null;
+        var list = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var g))
+                throw new ConfigurationException($"--gpus: '{part}' is not a GPU index");
+            list.Add(g);
+        }
+        return list;
+    }
+
+    static int Run(WorkerHostOptions options)
+    {
+        var leave = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var signals = new SweepSignals(_ => leave.TrySetResult());
+        Log($"joining {options.Join} with {options.Slots.Count} slots ({string.Join(", ", options.Slots.Select(s => $"{s.Device} slot {s.Slot}"))})");
+        while (true)
+        {
+            var host = WorkerHost.Start(options);
+            var first = Task.WhenAny(host.System.WhenTerminated, host.Refused, leave.Task).GetAwaiter().GetResult();
+            if (first == host.Refused)
+            {
+                Console.Error.WriteLine("error: " + host.Refused.Result);
+                host.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(30));
+                return CommandLine.ExitBadInput;
+            }
+            if (first == leave.Task)
+            {
+                Log("leaving: every run checkpoints and goes back to the queue");
+                host.LeaveAsync(LeaveDeadline).Wait(LeaveDeadline + TimeSpan.FromSeconds(5));
+                host.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+                Log("left the cluster");
+                return 0;
+            }
+            // The cluster took this node out (the seed restarted or was unreachable): start afresh and join again.
+            Log("this node was taken out of the cluster; joining again");
+            Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(2)), leave.Task).Wait();
+            if (leave.Task.IsCompleted) return 0;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using AsRnnGrid.Actors.Sweep;
+using AsRnnGrid.Actors.Tests.Sweep;
+using Xunit.Abstractions;
+
+namespace AsRnnGrid.Actors.Tests.Cluster;
+
+/// <summary>A seed and two workers as real processes on loopback; one worker killed with SIGKILL mid-sweep.</summary>
+public sealed class ClusterProcessTests(ITestOutputHelper output)
+{
+    const string Grid = """
+        results: results
+        retry_backoff: 1
+        defaults:
+          task: copy
+          hidden_size: 8
+          batch_size: 16
+          recall_length: 3
+          delay_length: 5
+          iterations: 200
+          log_every: 20
+          checkpoint_every: 20
+        experiments:
+          - name: copy
+            grid:
+              model: [asrnn, exprnn, lstm]
+            seeds: [1, 2]
+        """;
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task A_worker_killed_with_sigkill_loses_no_run_and_no_run_completes_twice()
+    {
+        var folder = TestSweeps.TempResults();
+        var file = Path.Combine(folder, "experiments.yaml");
+        File.WriteAllText(file, Grid);
+        var results = Path.Combine(folder, "results");
+        var port = FreePort().ToString();
+
+        using var seed = CliProcess.Start("run", file, "--no-local-trainers", "--port", port, "--down-after", "2");
+        var seedOut = seed.StandardOutput.ReadToEndAsync();
+        var seedErr = seed.StandardError.ReadToEndAsync();
+        using var keeper = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--cpu-slots", "1");
+        using var doomed = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--cpu-slots", "1");
+        try
+        {
+            string? doomedNode = null, movedRun = null;
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+            while (movedRun is null && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+                var status = TryRead(results);
+                // The doomed worker's node name ends with its port, which only the status file tells: take the
+                // node of any running run that has a checkpoint and is not the only node seen so far.
+                var candidate = status?.Runs.FirstOrDefault(r => r.State == "running" && r.CheckpointStep > 0);
+                if (candidate is not null && status!.Devices.Select(d => d.Node).Distinct().Count() == 2)
+                    (doomedNode, movedRun) = (candidate.Node, candidate.Id);
+            }
+            Assert.NotNull(movedRun);
+            // Kill the worker process that listens on that node's port.
+            var victim = WorkerFor(doomedNode!, keeper, doomed);
+            output.WriteLine($"killing worker {doomedNode} (pid {victim.Id}) while it trains {movedRun}");
+            victim.Kill(entireProcessTree: false);
+
+            Assert.True(seed.WaitForExit(TimeSpan.FromMinutes(3)), "the sweep did not finish");
+            output.WriteLine(await seedOut);
+            Assert.True(seed.ExitCode == 0, await seedErr);
+
+            var final = SweepStatus.Read(results)!;
+            Assert.Equal("finished", final.State);
+            foreach (var run in final.Runs)
+            {
+                Assert.Equal("completed", run.State);
+                Assert.Single(run.Attempts, a => a.Outcome == "completed");
+                Assert.Equal(0, run.Failures);
+            }
+            var moved = final.Runs.Single(r => r.Id == movedRun);
+            Assert.Contains(moved.Attempts, a => a.Node == doomedNode && a.Outcome!.StartsWith("interrupted", StringComparison.Ordinal));
+            Assert.NotEqual(doomedNode, moved.Attempts[^1].Node);
+            Assert.True(moved.Attempts[^1].ResumedFrom > 0, $"resumed from {moved.Attempts[^1].ResumedFrom}");
+        }
+        finally
+        {
+            foreach (var p in new[] { seed, keeper, doomed })
+                if (!p.HasExited) p.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>The worker process whose node (host:port) the supervisor reports; found through its listening port.</summary>
+    static Process WorkerFor(string node, Process a, Process b)
+    {
+        var port = node[(node.LastIndexOf(':') + 1)..];
+        // Listening sockets belong to one process: read /proc/net/tcp inodes against each process's fds.
+        var inode = ListeningInode(int.Parse(port));
+        foreach (var p in new[] { a, b })
+            if (Directory.GetFiles($"/proc/{p.Id}/fd").Any(fd => new FileInfo(fd).LinkTarget == $"socket:[{inode}]"))
+                return p;
+        throw new InvalidOperationException($"no worker listens on {port}");
+    }
+
+    static string ListeningInode(int port)
+    {
+        foreach (var line in File.ReadLines("/proc/net/tcp").Concat(File.Exists("/proc/net/tcp6") ? File.ReadLines("/proc/net/tcp6") : []).Skip(1))
+        {
+            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length > 9 && f[1].EndsWith($":{port:X4}") && f[3] == "0A") return f[9];
+        }
+        throw new InvalidOperationException($"nothing listens on {port}");
+    }
+
+    static SweepStatus? TryRead(string results)
+    {
+        try { return SweepStatus.Read(results); }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException) { return null; }
+    }
+}
