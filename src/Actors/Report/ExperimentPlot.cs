@@ -12,23 +12,22 @@ public static class ExperimentPlot
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
-        bool anyData = false;
-        for (int i = 0; i < experiment.Rows.Count; i++)
+        var bands = experiment.Rows
+            .Select((row, i) => (Row: row, Color: palette.GetColor(i), Band: CurveBand.Of(row.Runs.Select(r => (IReadOnlyList<(double, double)>)r.Points
+                .Select(experiment.Metric.Curve).OfType<(double X, double Y)>().ToList()))))
+            .Where(b => b.Band is not null).ToList();
+        // Every band first, then every line: no band veils another configuration's line.
+        foreach (var (_, color, band) in bands)
         {
-            var row = experiment.Rows[i];
-            var band = CurveBand.Of(row.Runs.Select(r => (IReadOnlyList<(double, double)>)r.Points
-                .Select(experiment.Metric.Curve).OfType<(double X, double Y)>().ToList()));
-            if (band is null) continue;
-            anyData = true;
-            var color = palette.GetColor(i);
-            if (band.Seeds > 1 && band.X.Length > 1)
-            {
-                var fill = plot.Add.FillY(band.X, band.Lower, band.Upper);
-                fill.FillColor = color.WithAlpha(0.2);
-                fill.LineWidth = 0;
-                fill.LineColor = Colors.Transparent;
-            }
-            var line = plot.Add.ScatterLine(band.X, band.Mean, color);
+            if (band!.Seeds < 2 || band.X.Length < 2) continue;
+            var fill = plot.Add.FillY(band.X, band.Lower, band.Upper);
+            fill.FillColor = color.WithAlpha(0.2);
+            fill.LineWidth = 0;
+            fill.LineColor = Colors.Transparent;
+        }
+        foreach (var (row, color, band) in bands)
+        {
+            var line = plot.Add.ScatterLine(band!.X, band.Mean, color);
             line.LineWidth = 2;
             if (band.X.Length == 1) line.MarkerSize = 6;
             line.LegendText = Label(row, band.Seeds);
@@ -43,8 +42,10 @@ public static class ExperimentPlot
                     : $"baseline {NumberText.Fixed(b, experiment.Metric.Decimals)} ({string.Join(", ", experiment.Rows.Where(r => r.Baseline == b).Select(r => r.Setting).Distinct())})";
             }
         }
-        plot.Title($"{experiment.Name}: {experiment.Metric.YLabel} ({experiment.Task})" + (anyData ? "" : ", no points logged yet"));
+        plot.Title($"{experiment.Heading}: {experiment.Metric.YLabel}" + (bands.Count > 0 ? "" : ", no points logged yet"));
         plot.XLabel(experiment.Metric.XLabel);
+        // Iterations and epochs are counts: no tick at epoch 1.2.
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel(experiment.Metric.YLabel);
         // Accuracy rises to the top right, losses fall to the bottom: the legend goes where the curves are not.
         plot.ShowLegend(experiment.Task is "smnist" or "pmnist" ? Alignment.LowerRight : Alignment.UpperRight);

@@ -8,6 +8,9 @@ public sealed record ExperimentSummary(string Name, string Task, TaskMetric Metr
     /// <summary>The figure's file name without extension, unique within the report.</summary>
     public string PlotName { get; init; } = ReportFiles.PlotName(Name);
 
+    /// <summary>"copy", or "long delays (task copy)" where the name does not say the task.</summary>
+    public string Heading => Name == Task ? Name : $"{Name} (task {Task})";
+
     /// <summary>Groups the runs by experiment, then by configuration (every trajectory option but the seed).</summary>
     public static IReadOnlyList<ExperimentSummary> Build(IEnumerable<ReportRun> runs, Func<RunConfig, long> countParameters)
     {

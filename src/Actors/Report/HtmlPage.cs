@@ -31,7 +31,7 @@ public static class HtmlPage
         int figure = 0;
         foreach (var e in experiments)
         {
-            body.Add(new XElement(Xhtml + "h2", $"{e.Name} ({e.Task})"));
+            body.Add(new XElement(Xhtml + "h2", e.Heading));
             body.Add(Table(e));
             foreach (var source in e.Rows.Select(r => r.Published?.Section).OfType<string>().Distinct())
                 body.Add(new XElement(Xhtml + "p", new XAttribute("class", "source"), $"Published: {source}, /work/shared/specs/models.md."));

@@ -19,7 +19,11 @@ public static class ResultsFolder
         if (!Directory.Exists(results)) throw new ConfigurationException($"{results}: no such results folder");
         var status = ReadStatus(results);
         if (status is not null)
-            return status.Runs.Select(r => FromStatus(results, r, warn)).ToList();
+            return status.Runs.Select(r =>
+            {
+                try { return FromStatus(results, r, warn); }
+                catch (ConfigurationException e) { throw new ConfigurationException($"{SweepStatus.PathIn(results)}: run {r.Id}: {e.Message}"); }
+            }).ToList();
         var runs = Path.Combine(results, "runs");
         if (!Directory.Exists(runs))
             throw new ConfigurationException($"{results}: neither {SweepStatus.FileName} nor a runs/ folder; is this a results folder?");

@@ -13,7 +13,7 @@ public static class SummaryMarkdown
         sb.Append("Values are the mean ± sample standard deviation over the completed seeds (n); failed and unfinished runs are not in them.\n\n");
         foreach (var e in experiments)
         {
-            sb.Append($"## {Escape(e.Name)} ({e.Task})\n\n");
+            sb.Append($"## {Escape(e.Heading)}\n\n");
             var headers = Columns(e);
             sb.Append("| ").Append(string.Join(" | ", headers.Select(h => h.Title))).Append(" |\n");
             sb.Append('|').Append(string.Concat(headers.Select(h => h.Numeric ? "---:|" : "---|"))).Append('\n');

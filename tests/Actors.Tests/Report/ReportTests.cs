@@ -154,7 +154,7 @@ public sealed class ReportTests(FinishedSweep sweep) : IDisposable
         Assert.Equal(output.Experiments.Count, elements.Count(e => e.Name.LocalName == "svg"));
         Assert.Equal(output.Experiments.Count, elements.Count(e => e.Name.LocalName == "table"));
         // The experiment's name with <, > and & is text of the page, not markup.
-        Assert.Contains(elements.Where(e => e.Name.LocalName == "h2"), h => h.Value == $"{FinishedSweep.MnistExperiment} (smnist)");
+        Assert.Contains(elements.Where(e => e.Name.LocalName == "h2"), h => h.Value == $"{FinishedSweep.MnistExperiment} (task smnist)");
         Assert.Contains("mnist &lt;16k&gt; &amp; co", text);
     }
 
@@ -203,6 +203,13 @@ public sealed class ReportTests(FinishedSweep sweep) : IDisposable
             File.WriteAllText(SweepStatus.PathIn(empty), "{\n  \"sweep_file\": \"x\",\n  \"runs\": [ oops ]\n}\n");
             e = Assert.Throws<Training.Configuration.ConfigurationException>(() => ReportBuilder.Build(empty, _out));
             Assert.StartsWith(SweepStatus.PathIn(empty) + ":3:", e.Message);
+            new SweepStatus
+            {
+                SweepFile = "x", Updated = DateTimeOffset.UtcNow, State = "running",
+                Runs = [new RunStatus { Id = "r-1", Experiment = "r", Task = "cpoy", Model = "asrnn", State = "pending", Folder = "runs/r-1" }],
+            }.Write(empty);
+            e = Assert.Throws<Training.Configuration.ConfigurationException>(() => ReportBuilder.Build(empty, _out));
+            Assert.Equal($"{SweepStatus.PathIn(empty)}: run r-1: unknown task 'cpoy' (expected copy, adding, smnist, pmnist or ptb)", e.Message);
         }
         finally { Directory.Delete(empty, recursive: true); }
     }
