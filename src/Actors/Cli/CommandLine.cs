@@ -21,6 +21,7 @@ public static class CommandLine
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(StatusCommand.Build());
         root.Subcommands.Add(WorkerCommand.Build());
+        root.Subcommands.Add(ReportCommand.Build());
         return root;
     }
 

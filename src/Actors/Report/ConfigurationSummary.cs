@@ -1,0 +1,49 @@
+namespace AsRnnGrid.Actors.Report;
+
+/// <summary>
+/// One row of an experiment's table: one configuration (model, hidden size and whatever else the experiment's grid
+/// varies) over its seeds. The metric's statistics are over completed runs only; the other runs are counted by state.
+/// </summary>
+public sealed record ConfigurationSummary
+{
+    public required string Experiment { get; init; }
+    public required string Task { get; init; }
+    public required string Model { get; init; }
+    public required int HiddenSize { get; init; }
+    /// <summary>The options besides model and hidden size in which this row differs from the experiment's others ("delay_length=1000"); empty if none.</summary>
+    public required string Setting { get; init; }
+    public required long Parameters { get; init; }
+    public required TaskMetric Metric { get; init; }
+    public SeedStatistics? Value { get; init; }
+    /// <summary>The memoryless baseline of the loss (copy, adding), equal for every seed of a configuration.</summary>
+    public double? Baseline { get; init; }
+    public PublishedResult? Published { get; init; }
+    public required IReadOnlyList<ReportRun> Runs { get; init; }
+
+    public int Count(string state) => Runs.Count(r => r.State == state);
+
+    /// <summary>The runs' states in words: "2 completed; 1 failed (seed 3: loss became NaN at step 12); 1 running (step 40)".</summary>
+    public string StatesText()
+    {
+        var parts = new List<string>();
+        foreach (var group in Runs.GroupBy(r => r.State).OrderBy(g => StateOrder(g.Key)))
+        {
+            var details = group.Key switch
+            {
+                "completed" => [],
+                "running" or "retrying" or "stopped" => group.Select(r => $"seed {r.Seed}: step {LastStep(r)}" + (r.Reason is null ? "" : $", {r.Reason}")),
+                _ => group.Where(r => r.Reason is not null).Select(r => $"seed {r.Seed}: {r.Reason}"),
+            };
+            var list = details.ToList();
+            parts.Add($"{group.Count()} {group.Key}" + (list.Count > 0 ? $" ({string.Join("; ", list)})" : ""));
+        }
+        return string.Join("; ", parts);
+    }
+
+    static long LastStep(ReportRun r) => r.Points.Count > 0 ? r.Points[^1].Step : 0;
+
+    static int StateOrder(string state) => state switch
+    {
+        "completed" => 0, "failed" => 1, "stopped" => 2, "running" => 3, "retrying" => 4, "pending" => 5, _ => 6,
+    };
+}

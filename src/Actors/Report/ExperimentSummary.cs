@@ -1,0 +1,93 @@
+using AsRnnGrid.Training.Configuration;
+
+namespace AsRnnGrid.Actors.Report;
+
+/// <summary>One experiment of the sweep: its task, its rows (a configuration each) and the runs behind them.</summary>
+public sealed record ExperimentSummary(string Name, string Task, TaskMetric Metric, IReadOnlyList<ConfigurationSummary> Rows)
+{
+    /// <summary>The figure's file name without extension, unique within the report.</summary>
+    public string PlotName { get; init; } = ReportFiles.PlotName(Name);
+
+    /// <summary>"copy", or "long delays (task copy)" where the name does not say the task.</summary>
+    public string Heading => Name == Task ? Name : $"{Name} (task {Task})";
+
+    /// <summary>Groups the runs by experiment, then by configuration (every trajectory option but the seed).</summary>
+    public static IReadOnlyList<ExperimentSummary> Build(IEnumerable<ReportRun> runs, Func<RunConfig, long> countParameters)
+    {
+        var experiments = new List<ExperimentSummary>();
+        foreach (var experiment in runs.GroupBy(r => r.Experiment).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            // An experiment holds one task; should a folder scan mix two, each task is its own table.
+            foreach (var byTask in experiment.GroupBy(r => r.Task))
+            {
+                string name = experiment.Select(r => r.Task).Distinct().Count() > 1 ? $"{experiment.Key} ({byTask.Key})" : experiment.Key;
+                var metric = TaskMetric.For(byTask.Key);
+                var varying = VaryingOptions(byTask.Where(r => r.ConfigFromRun).Select(r => r.Config).ToList());
+                var rows = byTask
+                    .GroupBy(r => (r.Model, r.HiddenSize, Setting: SettingOf(r, varying)))
+                    .Select(g => Row(name, metric, g.Key.Setting, g.OrderBy(r => r.Seed).ToList(), countParameters))
+                    .OrderBy(r => ModelOrder(r.Model)).ThenBy(r => r.Model, StringComparer.Ordinal)
+                    .ThenBy(r => r.HiddenSize).ThenBy(r => r.Setting, StringComparer.Ordinal)
+                    .ToList();
+                experiments.Add(new ExperimentSummary(name, byTask.Key, metric, rows));
+            }
+        }
+        // Names that differ only in characters a file name cannot hold would share a figure: number the later ones.
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < experiments.Count; i++)
+        {
+            var name = experiments[i].PlotName;
+            for (int n = 2; !used.Add(name); n++) name = experiments[i].PlotName + "-" + n;
+            experiments[i] = experiments[i] with { PlotName = name };
+        }
+        return experiments;
+    }
+
+    static ConfigurationSummary Row(string experiment, TaskMetric metric, string setting, IReadOnlyList<ReportRun> runs, Func<RunConfig, long> countParameters)
+    {
+        var completed = runs.Where(r => r.State == "completed" && r.Result is not null).ToList();
+        var values = completed.Select(r => metric.FromResult(r.Result!)).OfType<double>().ToList();
+        var reference = runs.FirstOrDefault(r => r.ConfigFromRun) ?? runs[0];
+        long parameters = runs.Select(r => r.Result?.Parameters).FirstOrDefault(p => p is > 0) ?? countParameters(reference.Config);
+        return new ConfigurationSummary
+        {
+            Experiment = experiment,
+            Task = reference.Task,
+            Model = reference.Model,
+            HiddenSize = reference.HiddenSize,
+            Setting = setting,
+            Parameters = parameters,
+            Metric = metric,
+            Value = SeedStatistics.Of(values),
+            Baseline = metric.HasBaseline ? runs.Select(r => r.Result?.Baseline ?? r.Points.LastOrDefault(p => p.Baseline is not null)?.Baseline).FirstOrDefault(b => b is not null) : null,
+            Published = runs.Any(r => r.ConfigFromRun) ? PublishedResults.Match(reference.Config) : null,
+            Runs = runs,
+        };
+    }
+
+    /// <summary>The trajectory options (besides model, hidden size and seed) that take more than one value across the experiment.</summary>
+    static IReadOnlyList<string> VaryingOptions(IReadOnlyList<RunConfig> configs)
+    {
+        if (configs.Count == 0) return [];
+        var keys = configs.Select(ConfigHash.TrajectoryKeys).ToList();
+        return keys[0].Keys
+            .Where(k => k is not ("model" or "hidden_size" or "random_seed"))
+            .Where(k => keys.Select(d => d.GetValueOrDefault(k)).Distinct().Count() > 1)
+            .OrderBy(k => TrainOption.All.ToList().FindIndex(o => o.Name == k))
+            .ToList();
+    }
+
+    static string SettingOf(ReportRun run, IReadOnlyList<string> varying)
+    {
+        if (varying.Count == 0) return "";
+        if (!run.ConfigFromRun) return "not started";
+        var keys = ConfigHash.TrajectoryKeys(run.Config);
+        return string.Join(", ", varying.Select(k => $"{k}={keys[k]}"));
+    }
+
+    /// <summary>The papers' order of models: the proposed one first, the baselines after.</summary>
+    static int ModelOrder(string model) => model switch
+    {
+        "asrnn" => 0, "exprnn" => 1, "dtriv" => 2, "scornn" => 3, "rnn" => 4, "lstm" => 5, _ => 6,
+    };
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text.Json;
+using AsRnnGrid.Actors.Cli;
+using AsRnnGrid.Actors.Sweep;
+using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Loop;
+
+namespace AsRnnGrid.Actors.Report;
+
+/// <summary>
+/// Reads a results folder without touching it: sweep-status.json for the runs and their states (or, where no sweep
+/// wrote one, the folders under runs/), and each run's run.yaml, result.json and metrics.jsonl.
+/// A run whose files cannot be read is still reported, with the problem as its reason; the report never fails for one run.
+/// </summary>
+public static class ResultsFolder
+{
+    public static IReadOnlyList<ReportRun> Read(string results, Action<string> warn)
+    {
+        if (!Directory.Exists(results)) throw new ConfigurationException($"{results}: no such results folder");
+        var status = ReadStatus(results);
+        if (status is not null)
+            return status.Runs.Select(r =>
+            {
+                try { return FromStatus(results, r, warn); }
+                catch (ConfigurationException e) { throw new ConfigurationException($"{SweepStatus.PathIn(results)}: run {r.Id}: {e.Message}"); }
+            }).ToList();
+        var runs = Path.Combine(results, "runs");
+        if (!Directory.Exists(runs))
+            throw new ConfigurationException($"{results}: neither {SweepStatus.FileName} nor a runs/ folder; is this a results folder?");
+        return Directory.GetDirectories(runs).Order(StringComparer.Ordinal)
+            .Select(folder => FromFolder(folder, warn)).OfType<ReportRun>().ToList();
+    }
+
+    static SweepStatus? ReadStatus(string results)
+    {
+        try
+        {
+            return SweepStatus.Read(results);
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $":{line + 1}:{(e.BytePositionInLine ?? 0) + 1}" : "";
+            throw new ConfigurationException($"{SweepStatus.PathIn(results)}{where}: not a sweep status ({e.Message.Split(". Path", 2)[0]})");
+        }
+    }
+
+    static ReportRun FromStatus(string results, RunStatus status, Action<string> warn)
+    {
+        var folder = Path.Combine(results, status.Folder);
+        var (config, fromRun, configProblem) = ReadConfig(folder, status.Task, status.Model, status.HiddenSize, status.Seed);
+        var (result, resultProblem) = ReadResult(folder);
+        foreach (var problem in new[] { configProblem, resultProblem }.OfType<string>()) warn(problem);
+        return new ReportRun
+        {
+            Id = status.Id,
+            Experiment = status.Experiment,
+            State = status.State,
+            Reason = status.Reason ?? result?.Reason ?? configProblem ?? resultProblem,
+            Config = config,
+            ConfigFromRun = fromRun,
+            Result = result,
+            Points = MetricsLog.Read(Path.Combine(folder, "metrics.jsonl"), warn),
+        };
+    }
+
+    /// <summary>A run folder without a sweep: experiment is the folder's name up to its last '-' (the id is experiment-hash).</summary>
+    static ReportRun? FromFolder(string folder, Action<string> warn)
+    {
+        var id = Path.GetFileName(folder);
+        var runYaml = Path.Combine(folder, "run.yaml");
+        if (!File.Exists(runYaml))
+        {
+            warn($"{folder}: no run.yaml, left out");
+            return null;
+        }
+        var (config, fromRun, configProblem) = ReadConfig(folder, "copy", "asrnn", 2, 0);
+        if (!fromRun)
+        {
+            warn(configProblem!);
+            return null;
+        }
+        var (result, resultProblem) = ReadResult(folder);
+        if (resultProblem is not null) warn(resultProblem);
+        int dash = id.LastIndexOf('-');
+        return new ReportRun
+        {
+            Id = id,
+            Experiment = dash > 0 ? id[..dash] : id,
+            // Without the supervisor's word a folder with no result is taken as running (it may also have been abandoned).
+            State = result?.Status ?? "running",
+            Reason = result?.Reason ?? resultProblem,
+            Config = config,
+            ConfigFromRun = true,
+            Result = result,
+            Points = MetricsLog.Read(Path.Combine(folder, "metrics.jsonl"), warn),
+        };
+    }
+
+    static (RunConfig Config, bool FromRun, string? Problem) ReadConfig(string folder, string task, string model, int hidden, long seed)
+    {
+        var runYaml = Path.Combine(folder, "run.yaml");
+        string? problem = null;
+        if (File.Exists(runYaml))
+        {
+            try
+            {
+                return (RunConfigBuilder.Build(RunYamlReader.Read(runYaml)), true, null);
+            }
+            catch (ConfigurationException e)
+            {
+                problem = $"{runYaml}: unreadable ({e.Message})";
+            }
+        }
+        // Not started yet (or unreadable): the task's defaults with what the sweep says of the run.
+        var config = TaskDefaults.For(task) with { Model = model, RandomSeed = seed };
+        if (hidden > 0) config = config with { HiddenSize = hidden };
+        return (config, false, problem);
+    }
+
+    static (RunResult? Result, string? Problem) ReadResult(string folder)
+    {
+        var path = Path.Combine(folder, "result.json");
+        if (!File.Exists(path)) return (null, null);
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return (JsonSerializer.Deserialize<RunResult>(stream, MetricsJson.Options), null);
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? string.Create(CultureInfo.InvariantCulture, $":{line + 1}") : "";
+            return (null, $"{path}{where}: unreadable result ({e.Message.Split(". Path", 2)[0]})");
+        }
+    }
+}
