@@ -17,6 +17,7 @@ public static class CommandLine
     {
         var root = new RootCommand("asrnn-grid: recurrent-network memory experiments (asRNN and the models it is compared with)");
         root.Subcommands.Add(TrainCommand.Build());
+        root.Subcommands.Add(BenchCommand.Build());
         return root;
     }
 
