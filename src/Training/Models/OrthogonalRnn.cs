@@ -14,6 +14,7 @@ namespace AsRnnGrid.Training.Models;
 /// kernel (orthogonal init, zero bias) and U_f (same mode and map as R, X_U = 0).</item>
 /// </list>
 /// Only R's parameter is in the recurrent group (the reference's "recurrent_kernel"); U_f and S use the main rate.
+/// With <see cref="ModelSpec.Fused"/>: tanh runs through nn.RNN (cuDNN on CUDA); see the other Recur* methods for asRNN and modReLU.
 /// </summary>
 public sealed class OrthogonalRnn : RecurrentNetwork
 {
@@ -22,6 +23,7 @@ public sealed class OrthogonalRnn : RecurrentNetwork
     readonly Parameter? _inputBias, _modReluBias, _s, _free;
     readonly Orthogonal? _recurrent, _uf;
     readonly Tensor? _dRho;
+    readonly FusedKernel? _fused;
 
     public OrthogonalRnn(ModelSpec spec, Generator g, Device device) : base("OrthogonalRnn", spec, g, device)
     {
@@ -54,6 +56,7 @@ public sealed class OrthogonalRnn : RecurrentNetwork
             _dRho = diagonal.to(device);
             register_buffer("d_rho", _dRho);
         }
+        if (spec.Fused && _nonlinear == "tanh") _fused = FusedKernel.TanhRnn(i, h, device, dtype);
     }
 
     /// <summary>The recurrent matrix in row form, R such that z gets h Rᵀ (with D_rho folded in).</summary>
@@ -65,6 +68,7 @@ public sealed class OrthogonalRnn : RecurrentNetwork
 
     protected override (Tensor Outputs, RecurrentState State) Recur(Tensor x, RecurrentState? state, bool allSteps)
     {
+        if (_fused is not null && _nonlinear == "tanh") return RecurTanhFused(x, state, allSteps);
         long steps = x.shape[0], batch = x.shape[1], h = Spec.HiddenSize;
         // §8.1: the input projection of all steps in one product; §8.2: the recurrent matrices once per forward.
         var projected = nn.functional.linear(x, _inputWeight, _inputBias);
@@ -96,6 +100,16 @@ public sealed class OrthogonalRnn : RecurrentNetwork
         return (outputs is not null ? torch.stack(outputs) : hidden, new RecurrentState(hidden));
     }
 
+    /// <summary>The tanh rnn through nn.RNN: input weight W_in, recurrent weight R, no bias (as the cell).</summary>
+    (Tensor Outputs, RecurrentState State) RecurTanhFused(Tensor x, RecurrentState? state, bool allSteps)
+    {
+        long batch = x.shape[1], h = Spec.HiddenSize;
+        var hidden = state?.Parts[0] ?? torch.zeros([batch, h], Spec.DType, Device);
+        var noBias = torch.zeros([h], Spec.DType, Device);
+        var (output, final) = _fused!.Run(x, [hidden], _inputWeight, RecurrentMatrix(), noBias, noBias);
+        return (allSteps ? output : final[0], new RecurrentState(final[0]));
+    }
+
     /// <summary>modReLU: sign(z) · max(0, |z| + b), with sign(0) = 0.</summary>
     public static Tensor ModRelu(Tensor z, Tensor bias) => z.sign() * nn.functional.relu(z.abs() + bias);
 
@@ -103,5 +117,11 @@ public sealed class OrthogonalRnn : RecurrentNetwork
     {
         _recurrent?.Invalidate();
         _uf?.Invalidate();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _fused?.Dispose();
+        base.Dispose(disposing);
     }
 }
