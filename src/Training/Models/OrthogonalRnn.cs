@@ -14,7 +14,8 @@ namespace AsRnnGrid.Training.Models;
 /// kernel (orthogonal init, zero bias) and U_f (same mode and map as R, X_U = 0).</item>
 /// </list>
 /// Only R's parameter is in the recurrent group (the reference's "recurrent_kernel"); U_f and S use the main rate.
-/// With <see cref="ModelSpec.Fused"/>: tanh and asRNN run through nn.RNN (cuDNN on CUDA), asRNN in encoded coordinates.
+/// With <see cref="ModelSpec.Fused"/>: tanh and asRNN run through nn.RNN (cuDNN on CUDA), asRNN in encoded coordinates;
+/// modReLU keeps a leaner per-step loop.
 /// </summary>
 public sealed class OrthogonalRnn : RecurrentNetwork
 {
@@ -70,6 +71,7 @@ public sealed class OrthogonalRnn : RecurrentNetwork
     {
         if (_fused is not null && _nonlinear == "tanh") return RecurTanhFused(x, state, allSteps);
         if (_fused is not null && _nonlinear == "asrnn") return RecurAsRnnFused(x, state, allSteps);
+        if (Spec.Fused && _nonlinear == "modrelu") return RecurModReluLean(x, state, allSteps);
         long steps = x.shape[0], batch = x.shape[1], h = Spec.HiddenSize;
         // §8.1: the input projection of all steps in one product; §8.2: the recurrent matrices once per forward.
         var projected = nn.functional.linear(x, _inputWeight, _inputBias);
@@ -140,6 +142,29 @@ public sealed class OrthogonalRnn : RecurrentNetwork
         }
         var outputs = g.matmul(wInvT);
         return (outputs, new RecurrentState(outputs.select(0, steps - 1)));
+    }
+
+    /// <summary>
+    /// modReLU has no fused kernel: the per-step loop with the fewest kernels the formula allows, the input projection
+    /// of all steps in one product before it and z_t = A_t + h_{t-1} Rᵀ in one addmm (the cell takes two).
+    /// </summary>
+    (Tensor Outputs, RecurrentState State) RecurModReluLean(Tensor x, RecurrentState? state, bool allSteps)
+    {
+        long steps = x.shape[0], batch = x.shape[1], h = Spec.HiddenSize;
+        var projected = nn.functional.linear(x, _inputWeight, _inputBias);
+        var rT = RecurrentMatrix().t();
+        var bias = _modReluBias!;
+        var hidden = state?.Parts[0] ?? torch.zeros([batch, h], Spec.DType, Device);
+        var inputs = projected.unbind(0);
+        var outputs = allSteps ? new Tensor[steps] : null;
+        for (long t = 0; t < steps; t++)
+        {
+            var z = torch.addmm(inputs[t], hidden, rT, 1, 1);
+            // sign(z) · max(0, |z| + b); the sum is a temporary, so relu may overwrite it.
+            hidden = z.sign() * (z.abs() + bias).relu_();
+            if (outputs is not null) outputs[t] = hidden;
+        }
+        return (outputs is not null ? torch.stack(outputs) : hidden, new RecurrentState(hidden));
     }
 
     /// <summary>modReLU: sign(z) · max(0, |z| + b), with sign(0) = 0.</summary>
