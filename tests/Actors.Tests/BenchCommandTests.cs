@@ -17,8 +17,12 @@ public class BenchCommandTests
         foreach (var text in new[] { "pmnist asrnn (asrnn)", "ptb lstm", "copy exprnn (modrelu)", "ms/iteration", "checkpoint share" })
             Assert.Contains(text, stdout);
 
+        Assert.Contains("fused", stdout);
+        Assert.Contains("per-step", stdout);
         var rows = JsonNode.Parse(File.ReadAllText(file))!["rows"]!.AsArray();
-        Assert.Equal(["pmnist:asrnn:8", "ptb:lstm:8", "copy:exprnn:8"], rows.Select(r => (string)r!["case"]!));
+        // Fused and per-step side by side by default.
+        Assert.Equal(["pmnist:asrnn:8", "pmnist:asrnn:8", "ptb:lstm:8", "ptb:lstm:8", "copy:exprnn:8", "copy:exprnn:8"], rows.Select(r => (string)r!["case"]!));
+        Assert.Equal([true, false, true, false, true, false], rows.Select(r => (bool)r!["fused"]!));
         foreach (var row in rows)
         {
             foreach (var key in new[] { "ms_per_iteration", "iterations_per_second", "checkpoint_ms", "checkpoint_share" })
@@ -44,6 +48,7 @@ public class BenchCommandTests
         Assert.Contains("aggregate iterations/s", stdout);
         var slots = JsonNode.Parse(File.ReadAllText(file))!["slots"]!.AsArray();
         Assert.Equal([1, 2], slots.Select(s => (int)s!["slots"]!));
+        Assert.All(slots, s => Assert.True((bool)s!["fused"]!));
         foreach (var s in slots)
         {
             var rates = s!["per_slot_iterations_per_second"]!.AsArray().Select(r => (double)r!).ToArray();
@@ -56,10 +61,11 @@ public class BenchCommandTests
     [Fact]
     public void Child_mode_prints_one_json_row()
     {
-        var (exit, stdout, err) = CliProcess.Run([.. Tiny, "--child", "--case", "ptb:asrnn:6"]);
+        var (exit, stdout, err) = CliProcess.Run([.. Tiny, "--child", "--case", "ptb:asrnn:6", "--fused", "false"]);
         Assert.True(exit == 0, err);
         var row = JsonNode.Parse(Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)))!;
         Assert.Equal("ptb:asrnn:6", (string)row["case"]!);
+        Assert.False((bool)row["fused"]!);
         Assert.True((double)row["sustained_iterations_per_second"]! > 0);
         Assert.Equal(0, (long)row["checkpoint_bytes"]!);
     }
@@ -70,6 +76,8 @@ public class BenchCommandTests
     [InlineData("--case", "pmnist:lstm", "expected task:model:hidden")]
     [InlineData("--slots", "1,x", "bench --slots: 'x' is not a whole number")]
     [InlineData("--device", "gpu", "device: 'gpu' is not auto, cpu, cuda or cuda:N")]
+    [InlineData("--fused", "maybe", "bench --fused: 'maybe' is not one of both, true, false")]
+    [InlineData("--dtype", "float16", "bench --dtype: 'float16' is not one of float32, float64")]
     public void Bad_bench_options_get_one_line_and_exit_code_2(string option, string value, string expected)
     {
         var (exit, _, err) = CliProcess.Run([.. Tiny, option, value]);

@@ -28,6 +28,16 @@ public class IterationBenchTests
         Assert.True(row.PeakMemoryMb > 0);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_row_says_which_recurrence_it_timed(bool fused)
+    {
+        var row = IterationBench.Measure(new BenchCase("pmnist", "lstm", 5), Tiny with { Fused = fused });
+        Assert.Equal(fused, row.Fused);
+        Assert.Equal(fused, IterationBench.ConfigFor(new BenchCase("pmnist", "lstm", 5), Tiny with { Fused = fused }).Fused);
+    }
+
     [Fact]
     public void The_mnist_checkpoint_carries_the_sixty_thousand_sample_order_as_the_real_session_does()
     {

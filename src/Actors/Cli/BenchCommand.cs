@@ -28,13 +28,13 @@ public static class BenchCommand
         var seqLength = new Option<int?>("--seq-length") { Description = "steps per sequence: pMNIST T (784), PTB's BPTT (150), copy L + 20 (1020); --quick 100" };
         var checkpoints = new Option<int?>("--checkpoints") { Description = "checkpoints written per case to time one (default 3)" };
         var dtype = new Option<string>("--dtype") { Description = "float32 (default) | float64", DefaultValueFactory = _ => "float32" };
-        dtype.AcceptOnlyFromAmong("float32", "float64");
         var quick = new Option<bool>("--quick") { Description = "a CPU-sized preset: batch 32, 100 steps, 5 iterations after 1 warm-up (explicit options win)" };
         var json = new Option<string>("--json") { Description = "also write the rows (and slot rows) to this JSON file", HelpName = "file" };
         var slots = new Option<string>("--slots") { Description = "sweep throughput: numbers of concurrent trainer processes on the device, e.g. 1,2,4", HelpName = "list" };
         var slotCase = new Option<string>("--slot-case") { Description = "the case the slots train (default pmnist:asrnn:122)", DefaultValueFactory = _ => "pmnist:asrnn:122", HelpName = "task:model:hidden" };
+        var fused = new Option<string>("--fused") { Description = "both (default: fused and per-step side by side) | true | false", DefaultValueFactory = _ => "both" };
         var child = new Option<bool>("--child") { Description = "time exactly one --case and print one JSON row (what each slot runs)", Hidden = true };
-        foreach (var o in new Option[] { device, cases, models, tasks, iterations, warmup, batch, seqLength, checkpoints, dtype, quick, json, slots, slotCase, child })
+        foreach (var o in new Option[] { device, cases, models, tasks, iterations, warmup, batch, seqLength, checkpoints, dtype, fused, quick, json, slots, slotCase, child })
             command.Options.Add(o);
 
         command.SetAction(parsed =>
@@ -48,16 +48,17 @@ public static class BenchCommand
                 Batch = parsed.GetValue(batch) ?? (isQuick ? 32 : null),
                 SeqLength = parsed.GetValue(seqLength) ?? (isQuick ? 100 : null),
                 CheckpointWrites = parsed.GetValue(checkpoints) ?? (parsed.GetValue(child) ? 0 : 3),
-                DType = parsed.GetValue(dtype)!,
+                DType = OneOf("--dtype", parsed.GetValue(dtype)!, ["float32", "float64"]),
             };
             if (settings.Batch is < 1) throw new ConfigurationException("bench: --batch must be at least 1");
             if (settings.SeqLength is < 1) throw new ConfigurationException("bench: --seq-length must be at least 1");
             var selected = SelectCases(parsed.GetValue(cases), parsed.GetValue(models), parsed.GetValue(tasks));
+            var variants = OneOf("--fused", parsed.GetValue(fused)!, ["both", "true", "false"]) switch { "true" => new[] { true }, "false" => [false], _ => [true, false] };
 
             if (parsed.GetValue(child))
             {
-                if (selected.Count != 1) throw new ConfigurationException("bench --child times exactly one --case");
-                var row = IterationBench.Measure(selected[0], settings);
+                if (selected.Count != 1 || variants.Length != 1) throw new ConfigurationException("bench --child times exactly one --case with --fused true or false");
+                var row = IterationBench.Measure(selected[0], settings with { Fused = variants[0] });
                 Console.Out.WriteLine(JsonSerializer.Serialize(row));
                 return 0;
             }
@@ -66,21 +67,24 @@ public static class BenchCommand
             var console = BenchTable.Console(Console.Out);
             var rows = new List<BenchRow>();
             foreach (var c in selected)
-            {
-                Console.Error.WriteLine($"bench: timing {c.Label} on {settings.Device} ({settings.BatchFor(c)} x {settings.SeqLengthFor(c)}, {settings.Warmup} + {settings.Iterations} iterations)");
-                rows.Add(IterationBench.Measure(c, settings));
-            }
+                foreach (var variant in variants)
+                {
+                    Console.Error.WriteLine($"bench: timing {c.Label} {(variant ? "fused" : "per-step")} on {settings.Device} ({settings.BatchFor(c)} x {settings.SeqLengthFor(c)}, {settings.Warmup} + {settings.Iterations} iterations)");
+                    rows.Add(IterationBench.Measure(c, settings with { Fused = variant }));
+                }
             console.Write(BenchTable.Rows(rows));
 
             var slotRows = new List<SlotRow>();
             if (slotCounts.Count > 0)
             {
                 var slotBenchCase = BenchCase.Parse(parsed.GetValue(slotCase)!);
-                var childArguments = ChildArguments(slotBenchCase, settings);
+                // The slots train what a sweep would: the fused recurrences unless only the per-step cells were asked for.
+                var slotSettings = settings with { Fused = variants[0] };
+                var childArguments = ChildArguments(slotBenchCase, slotSettings);
                 foreach (var n in slotCounts)
                 {
                     Console.Error.WriteLine($"bench: {n} concurrent slot(s) of {slotBenchCase.Label} on {settings.Device}");
-                    slotRows.Add(SlotThroughput.Measure(n, childArguments, slotBenchCase.Label, fused: false, TimeSpan.FromMinutes(60)));
+                    slotRows.Add(SlotThroughput.Measure(n, childArguments, slotBenchCase.Label, slotSettings.Fused, TimeSpan.FromMinutes(60)));
                 }
                 console.Write(BenchTable.Slots(slotRows));
             }
@@ -109,6 +113,10 @@ public static class BenchCommand
         return selected;
     }
 
+    /// <summary>System.CommandLine's own message for a value outside a list spans several lines: this one is one line.</summary>
+    static string OneOf(string option, string value, string[] choices) => choices.Contains(value) ? value
+        : throw new ConfigurationException($"bench {option}: '{value}' is not one of {string.Join(", ", choices)}{NearestName.Suggestion(value, choices)}");
+
     static IEnumerable<string> Split(string[]? values) => (values ?? [])
         .SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
@@ -125,7 +133,7 @@ public static class BenchCommand
     {
         var args = new List<string>
         {
-            "bench", "--child", "--case", c.Label, "--device", s.Device, "--dtype", s.DType,
+            "bench", "--child", "--case", c.Label, "--device", s.Device, "--dtype", s.DType, "--fused", s.Fused ? "true" : "false",
             "--iterations", Text(s.Iterations), "--warmup", Text(s.Warmup), "--checkpoints", "0",
             "--batch", Text(s.BatchFor(c)), "--seq-length", Text(s.SeqLengthFor(c)),
         };

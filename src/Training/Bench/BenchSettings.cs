@@ -16,6 +16,8 @@ public sealed record BenchSettings
     /// <summary>Checkpoints written per case to time one (the median is reported).</summary>
     public int CheckpointWrites { get; init; } = 3;
     public string DType { get; init; } = "float32";
+    /// <summary>The run option fused: fused recurrences (true) or the per-step cells of the reference (false).</summary>
+    public bool Fused { get; init; } = true;
 
     public int BatchFor(BenchCase c) => Batch ?? 128;
 

@@ -25,6 +25,7 @@ public static class IterationBench
         {
             new("task", c.Task), new("model", c.Model), new("hidden_size", Text(c.Hidden)),
             new("batch_size", Text(s.BatchFor(c))), new("dtype", s.DType), new("device", s.Device),
+            new("fused", s.Fused ? "true" : "false"),
         };
         if (c.Task == "ptb") values.Add(new("bptt", Text(steps)));
         if (c.Task == "copy")
@@ -73,7 +74,7 @@ public static class IterationBench
         double intervalMs = Math.Min(every * median, config.CheckpointMinutes * 60_000);
         return new BenchRow
         {
-            Case = c.Label, Task = c.Task, Model = c.Model, Nonlinear = spec.Nonlinear,
+            Case = c.Label, Task = c.Task, Model = c.Model, Nonlinear = spec.Nonlinear, Fused = config.Fused,
             Hidden = c.Hidden, Batch = config.BatchSize, SeqLength = steps, Parameters = model.ParameterCount,
             Device = device.ToString(), DType = config.DType, Iterations = s.Iterations, Warmup = s.Warmup,
             MsPerIteration = median, MsMin = times.Min(), MsMax = times.Max(),
