@@ -17,6 +17,7 @@ public sealed class FusedKernel : IDisposable
     readonly RNN? _rnn;
     readonly LSTM? _lstm;
     readonly Parameter[] _weights;
+    readonly List<Tensor> _retired = new();
 
     FusedKernel(RNN? rnn, LSTM? lstm)
     {
@@ -41,6 +42,7 @@ public sealed class FusedKernel : IDisposable
     public (Tensor Output, Tensor[] Final) Run(Tensor x, Tensor[] initial, Tensor weightIh, Tensor weightHh, Tensor biasIh, Tensor biasHh)
     {
         if (initial.Length != (_lstm is null ? 1 : 2)) throw new ArgumentException("the initial state is h for the RNN, (h, c) for the LSTM");
+        DisposeRetired();
         var state = initial.Select(s => s.unsqueeze(0)).ToArray();
         Tensor[] weights = [weightIh, weightHh, biasIh, biasHh];
         List<Tensor> outputs;
@@ -56,6 +58,24 @@ public sealed class FusedKernel : IDisposable
 
     /// <summary>The module's own weights (leaves of the inner graph).</summary>
     internal IReadOnlyList<Parameter> Weights => _weights;
+
+    /// <summary>
+    /// Tensors the previous pass's backward handed to libtorch. On CUDA the autograd engine runs backward on its own
+    /// thread, outside any DisposeScope, so without this they would hold device memory until a garbage collection.
+    /// </summary>
+    internal void Retire(IEnumerable<Tensor> tensors)
+    {
+        lock (_retired) _retired.AddRange(tensors.Where(t => t is not null));
+    }
+
+    void DisposeRetired()
+    {
+        lock (_retired)
+        {
+            foreach (var t in _retired) t.Dispose();
+            _retired.Clear();
+        }
+    }
 
     internal void Load(Tensor[] weights)
     {
@@ -77,6 +97,7 @@ public sealed class FusedKernel : IDisposable
 
     public void Dispose()
     {
+        DisposeRetired();
         _rnn?.Dispose();
         _lstm?.Dispose();
     }

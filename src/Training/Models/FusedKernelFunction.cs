@@ -50,6 +50,8 @@ public sealed class FusedKernelFunction : MultiTensorFunction<FusedKernelFunctio
         foreach (var input in pass.Inputs) result.Add(input.requires_grad ? grads[k++] : null!);
         foreach (var _ in pass.Kernel.Weights) result.Add(grads[k++]);
         result.Add(null!); // the kernel
+        // Disposed at the kernel's next pass, once libtorch has taken its own references.
+        pass.Kernel.Retire(grads.Concat(gradOutputs));
         return result;
     }
 }
