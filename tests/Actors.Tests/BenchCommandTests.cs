@@ -77,6 +77,7 @@ public class BenchCommandTests
     [InlineData("--slots", "1,x", "bench --slots: 'x' is not a whole number")]
     [InlineData("--device", "gpu", "device: 'gpu' is not auto, cpu, cuda or cuda:N")]
     [InlineData("--fused", "maybe", "bench --fused: 'maybe' is not one of both, true, false")]
+    [InlineData("--threads", "0", "bench --threads must be at least 1")]
     [InlineData("--dtype", "float16", "bench --dtype: 'float16' is not one of float32, float64")]
     public void Bad_bench_options_get_one_line_and_exit_code_2(string option, string value, string expected)
     {

@@ -33,13 +33,19 @@ public static class BenchCommand
         var slots = new Option<string>("--slots") { Description = "sweep throughput: numbers of concurrent trainer processes on the device, e.g. 1,2,4", HelpName = "list" };
         var slotCase = new Option<string>("--slot-case") { Description = "the case the slots train (default pmnist:asrnn:122)", DefaultValueFactory = _ => "pmnist:asrnn:122", HelpName = "task:model:hidden" };
         var fused = new Option<string>("--fused") { Description = "both (default: fused and per-step side by side) | true | false", DefaultValueFactory = _ => "both" };
+        var threads = new Option<int?>("--threads") { Description = "libtorch's CPU threads (default: libtorch's own); each slot's process gets cores / slots" };
         var child = new Option<bool>("--child") { Description = "time exactly one --case and print one JSON row (what each slot runs)", Hidden = true };
-        foreach (var o in new Option[] { device, cases, models, tasks, iterations, warmup, batch, seqLength, checkpoints, dtype, fused, quick, json, slots, slotCase, child })
+        foreach (var o in new Option[] { device, cases, models, tasks, iterations, warmup, batch, seqLength, checkpoints, dtype, fused, quick, json, slots, slotCase, threads, child })
             command.Options.Add(o);
 
         command.SetAction(parsed =>
         {
             bool isQuick = parsed.GetValue(quick);
+            if (parsed.GetValue(threads) is { } threadCount)
+            {
+                if (threadCount < 1) throw new ConfigurationException("bench --threads must be at least 1");
+                TorchSharp.torch.set_num_threads(threadCount);
+            }
             var settings = new BenchSettings
             {
                 Device = parsed.GetValue(device)!,
@@ -80,9 +86,11 @@ public static class BenchCommand
                 var slotBenchCase = BenchCase.Parse(parsed.GetValue(slotCase)!);
                 // The slots train what a sweep would: the fused recurrences unless only the per-step cells were asked for.
                 var slotSettings = settings with { Fused = variants[0] };
-                var childArguments = ChildArguments(slotBenchCase, slotSettings);
                 foreach (var n in slotCounts)
                 {
+                    // n processes share the machine's cores: each gets its share, or libtorch's threads oversubscribe them.
+                    var childArguments = ChildArguments(slotBenchCase, slotSettings);
+                    childArguments.AddRange(["--threads", Text(Math.Max(1, Environment.ProcessorCount / n))]);
                     Console.Error.WriteLine($"bench: {n} concurrent slot(s) of {slotBenchCase.Label} on {settings.Device}");
                     slotRows.Add(SlotThroughput.Measure(n, childArguments, slotBenchCase.Label, slotSettings.Fused, TimeSpan.FromMinutes(60)));
                 }
