@@ -2,6 +2,7 @@
 # GPU figures of issue 5 in one run (see ../shared/gpu/README.md):
 #   here, from the repository root:   ../shared/gpu/pack.sh src/Actors/Actors.csproj     (writes .gpu/, ignored by git)
 #   on the GPU machine, same root:    bash bench/gpu.sh                                   (carry .gpu with the tree)
+# pack.sh appends to .git/info/exclude, so run it from a plain clone (in a git worktree .git is a file and it stops).
 # Writes bench-gpu.txt (the tables), bench-gpu.json (the rows) and bench-gpu.log into $OUT (or bench/out/).
 # Every figure to compare is taken in this one run: fused and per-step side by side, then the sweep slots.
 set -euo pipefail
