@@ -22,6 +22,7 @@ public static class CommandLine
         root.Subcommands.Add(StatusCommand.Build());
         root.Subcommands.Add(WorkerCommand.Build());
         root.Subcommands.Add(ReportCommand.Build());
+        root.Subcommands.Add(BenchCommand.Build());
         return root;
     }
 

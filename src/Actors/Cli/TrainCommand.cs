@@ -71,5 +71,5 @@ public static class TrainCommand
     }
 
     static string HelpName(TrainOption o) => o.Attribute.Choices.Length > 0 ? string.Join("|", o.Attribute.Choices)
-        : o.ValueType == typeof(double) ? "number" : o.ValueType == typeof(string) ? "text" : "integer";
+        : o.ValueType == typeof(double) ? "number" : o.ValueType == typeof(string) ? "text" : o.ValueType == typeof(bool) ? "true|false" : "integer";
 }

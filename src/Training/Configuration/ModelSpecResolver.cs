@@ -27,7 +27,7 @@ public static class ModelSpecResolver
             InputSize = inputSize, HiddenSize = c.HiddenSize, OutputSize = outputSize, VocabularySize = vocabularySize,
             Init = c.Init, A = c.A, B = c.B, Eps = c.Eps, RhoRatDen = c.RhoRatDen, ForgetBias = c.ForgetBias,
             K = c.K == "infty" ? 0 : int.Parse(c.K, System.Globalization.CultureInfo.InvariantCulture), M = c.M,
-            LstmReadout = c.LstmReadout, DecoderInit = decoderInit,
+            LstmReadout = c.LstmReadout, DecoderInit = decoderInit, Fused = c.Fused,
             DType = c.DType == "float64" ? torch.ScalarType.Float64 : torch.ScalarType.Float32,
         };
     }

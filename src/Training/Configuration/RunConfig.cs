@@ -102,6 +102,10 @@ public sealed record RunConfig
     [TrainOption("dtype", "float32 | float64", Choices = ["float32", "float64"])]
     public string DType { get; init; } = "float32";
 
+    // Rounding differs between the fused kernels and the per-step cells, so this is part of the trajectory (not operational).
+    [TrainOption("fused", "true: fused recurrences (nn.RNN / nn.LSTM, cuDNN on CUDA; asRNN in encoded coordinates; modReLU with a lean loop); false: the per-step cells of the reference")]
+    public bool Fused { get; init; } = true;
+
     [TrainOption("data_dir", "folder of the MNIST IDX files or the PTB character files", Operational = true)]
     public string DataDir { get; init; } = "data";
 

@@ -68,8 +68,8 @@ public sealed class TrainingRun
         var spec = ModelSpecResolver.Resolve(_config, shape.InputSize, shape.OutputSize, shape.VocabularySize, shape.DecoderInit);
         using var generator = new torch.Generator((ulong)_config.RandomSeed, torch.CPU);
         using var model = ModelFactory.Create(spec, generator, device);
-        using var optimizer = CreateOptimizer(model);
-        var trainable = model.MainParameters().Concat(model.RecurrentParameters()).ToArray();
+        using var optimizer = RunOptimizer.Create(_config, model);
+        var trainable = TrainingStep.Trainable(model);
 
         var state = new LoopState();
         var store = new CheckpointStore(_folder.Path, _config.KeepCheckpoints);
@@ -111,7 +111,7 @@ public sealed class TrainingRun
             metrics.Flush(flushToDisk: true);
             state.MetricsLength = metrics.Length;
             state.Elapsed = Elapsed();
-            var path = store.Save(Capture(model, optimizer, task, state));
+            var path = store.Save(RunCheckpoint.Capture(_config, _configHash, model, optimizer, task, state));
             sinceCheckpoint.Restart();
             _observer.CheckpointWritten(state.Step, path, timer.Elapsed.TotalSeconds);
         }
@@ -161,20 +161,15 @@ public sealed class TrainingRun
                 sinceHeartbeat.Restart();
             }
 
+            if (_options.NanAtStep == state.Step)
+                return Finish("failed", $"loss became NaN at step {state.Step + 1} (test setting)");
+
             BatchStatistics stats;
             using (var scope = torch.NewDisposeScope())
             {
-                var (loss, batchStats) = task.TrainingForward(model, state.BatchInEpoch);
-                stats = _options.NanAtStep == state.Step ? batchStats with { Loss = double.NaN } : batchStats;
+                stats = TrainingStep.Run(model, optimizer, task, trainable, _config.ClipNorm, state.BatchInEpoch);
                 if (!double.IsFinite(stats.Loss))
                     return Finish("failed", $"loss became {stats.Loss} at step {state.Step + 1}");
-                var total = model.RegularizationLoss() is { } penalty ? loss + penalty : loss;
-                optimizer.zero_grad();
-                total.backward();
-                if (_config.ClipNorm > 0) torch.nn.utils.clip_grad_norm_(trainable, _config.ClipNorm);
-                optimizer.step();
-                model.OnParametersUpdated();
-                task.AfterStep();
             }
             state.Step++;
             state.BatchInEpoch++;
@@ -209,46 +204,6 @@ public sealed class TrainingRun
         if (_config.Task == "ptb" && evaluation?.ValidBpc is { } valid && !state.ImprovedThisEpoch)
             foreach (var group in optimizer.ParamGroups) group.LearningRate *= 0.5;
         log(state.EpochPoint(_config, elapsed(), evaluation, optimizer), null);
-    }
-
-    OptimizerHelper CreateOptimizer(SequenceModel model)
-    {
-        // One RMSprop, two groups (spec §6.1): the recurrent kernel at rmsprop_constr_lr, everything else at rmsprop_lr.
-        var groups = new List<RMSProp.ParamGroup>
-        {
-            new(model.MainParameters(), _config.RmspropLr, _config.Alpha, 1e-8, 0, 0, false),
-        };
-        if (model.RecurrentParameters().Count > 0)
-            groups.Add(new RMSProp.ParamGroup(model.RecurrentParameters(), _config.RmspropConstrLr, _config.Alpha, 1e-8, 0, 0, false));
-        return torch.optim.RMSProp(groups, _config.RmspropLr, _config.Alpha, 1e-8, 0, 0, false, false);
-    }
-
-    CheckpointData Capture(SequenceModel model, OptimizerHelper optimizer, TaskSession task, LoopState state)
-    {
-        using var modelStream = new MemoryStream();
-        using (var w = new BinaryWriter(modelStream, System.Text.Encoding.UTF8, leaveOpen: true)) model.save(w);
-        using var optimizerStream = new MemoryStream();
-        using (var w = new BinaryWriter(optimizerStream, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(w);
-        var config = new JsonObject();
-        foreach (var (key, value) in ConfigHash.TrajectoryKeys(_config)) config[key] = value;
-        var meta = new JsonObject
-        {
-            ["format"] = 1,
-            ["config_hash"] = _configHash,
-            ["config"] = config,
-            ["written_utc"] = DateTime.UtcNow.ToString("O"),
-            ["learning_rates"] = new JsonArray(optimizer.ParamGroups.Select(g => (JsonNode)g.LearningRate).ToArray()),
-            ["task"] = task.SaveState(),
-        };
-        state.WriteTo(meta);
-        meta["step"] = state.Step;
-        return new CheckpointData
-        {
-            Meta = meta,
-            Model = modelStream.ToArray(),
-            Optimizer = optimizerStream.ToArray(),
-            Tensors = task.SaveTensors(),
-        };
     }
 
     void Restore(CheckpointData data, SequenceModel model, OptimizerHelper optimizer, TaskSession task, LoopState state)

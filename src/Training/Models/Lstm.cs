@@ -9,11 +9,14 @@ namespace AsRnnGrid.Training.Models;
 /// weight and bias U(-1/sqrt H, 1/sqrt H), then the forget slice [H, 2H) of both biases set to forget_bias / 2.
 /// lstm_readout: hidden decodes h_t (a standard LSTM); cell decodes c_t (the reference's quirk, for its numbers).
 /// All parameters are in the main group.
+/// Fused (spec §8.6): nn.LSTM (cuDNN on CUDA) with these very weights, where h is decoded or only the last c;
+/// decoding c at every step keeps the cell loop, since the fused LSTM returns c for the last step only.
 /// </summary>
 public sealed class Lstm : RecurrentNetwork
 {
     readonly Parameter _weightIh, _weightHh, _biasIh, _biasHh;
     readonly bool _decodeCell;
+    readonly FusedKernel? _fused;
 
     public Lstm(ModelSpec spec, Generator g, Device device) : base("Lstm", spec, g, device)
     {
@@ -30,15 +33,23 @@ public sealed class Lstm : RecurrentNetwork
         _biasIh = Main("bias_ih", bih);
         _biasHh = Main("bias_hh", bhh);
         _decodeCell = spec.LstmReadout == "cell";
+        if (spec.Fused) _fused = FusedKernel.Lstm(i, h, device, dtype);
     }
 
     protected override (Tensor Outputs, RecurrentState State) Recur(Tensor x, RecurrentState? state, bool allSteps)
     {
         long steps = x.shape[0], batch = x.shape[1], h = Spec.HiddenSize;
-        var projected = nn.functional.linear(x, _weightIh, _biasIh + _biasHh);
-        var whhT = _weightHh.t();
         var hidden = state?.Parts[0] ?? torch.zeros([batch, h], Spec.DType, Device);
         var cell = state?.Parts[1] ?? torch.zeros([batch, h], Spec.DType, Device);
+        // The fused LSTM returns h_t of every step but c_t of the last only (spec §8.6): decoding c at every step keeps the loop.
+        if (_fused is not null && !(_decodeCell && allSteps))
+        {
+            var (output, final) = _fused.Run(x, [hidden, cell], _weightIh, _weightHh, _biasIh, _biasHh);
+            var decoded = allSteps ? output : _decodeCell ? final[1] : final[0];
+            return (decoded, new RecurrentState(final[0], final[1]));
+        }
+        var projected = nn.functional.linear(x, _weightIh, _biasIh + _biasHh);
+        var whhT = _weightHh.t();
         // unbind, not projected[t]: per-step indexing makes the backward pass quadratic in the sequence length.
         var inputs = projected.unbind(0);
         var outputs = allSteps ? new Tensor[steps] : null;
@@ -58,4 +69,10 @@ public sealed class Lstm : RecurrentNetwork
     }
 
     public override void OnParametersUpdated() { }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _fused?.Dispose();
+        base.Dispose(disposing);
+    }
 }

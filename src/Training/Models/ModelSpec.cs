@@ -40,4 +40,9 @@ public sealed record ModelSpec
     /// <summary>Decoder initialisation: kaiming (copy), default (MNIST, adding), uniform (PTB: U(-0.1,0.1), bias 0).</summary>
     public string DecoderInit { get; init; } = "default";
     public torch.ScalarType DType { get; init; } = torch.ScalarType.Float32;
+    /// <summary>
+    /// Fused recurrences (spec §8.4, §8.6): tanh rnn and asRNN through nn.RNN, lstm through nn.LSTM (where only h, or
+    /// only the last c, is decoded), modReLU models with a leaner loop. False (the default here): the per-step cells, the reference.
+    /// </summary>
+    public bool Fused { get; init; }
 }

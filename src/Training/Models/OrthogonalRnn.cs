@@ -14,6 +14,8 @@ namespace AsRnnGrid.Training.Models;
 /// kernel (orthogonal init, zero bias) and U_f (same mode and map as R, X_U = 0).</item>
 /// </list>
 /// Only R's parameter is in the recurrent group (the reference's "recurrent_kernel"); U_f and S use the main rate.
+/// With <see cref="ModelSpec.Fused"/>: tanh and asRNN run through nn.RNN (cuDNN on CUDA), asRNN in encoded coordinates;
+/// modReLU keeps a leaner per-step loop.
 /// </summary>
 public sealed class OrthogonalRnn : RecurrentNetwork
 {
@@ -22,6 +24,7 @@ public sealed class OrthogonalRnn : RecurrentNetwork
     readonly Parameter? _inputBias, _modReluBias, _s, _free;
     readonly Orthogonal? _recurrent, _uf;
     readonly Tensor? _dRho;
+    readonly FusedKernel? _fused;
 
     public OrthogonalRnn(ModelSpec spec, Generator g, Device device) : base("OrthogonalRnn", spec, g, device)
     {
@@ -54,6 +57,7 @@ public sealed class OrthogonalRnn : RecurrentNetwork
             _dRho = diagonal.to(device);
             register_buffer("d_rho", _dRho);
         }
+        if (spec.Fused && _nonlinear is "tanh" or "asrnn") _fused = FusedKernel.TanhRnn(i, h, device, dtype);
     }
 
     /// <summary>The recurrent matrix in row form, R such that z gets h Rᵀ (with D_rho folded in).</summary>
@@ -65,6 +69,9 @@ public sealed class OrthogonalRnn : RecurrentNetwork
 
     protected override (Tensor Outputs, RecurrentState State) Recur(Tensor x, RecurrentState? state, bool allSteps)
     {
+        if (_fused is not null && _nonlinear == "tanh") return RecurTanhFused(x, state, allSteps);
+        if (_fused is not null && _nonlinear == "asrnn") return RecurAsRnnFused(x, state, allSteps);
+        if (Spec.Fused && _nonlinear == "modrelu") return RecurModReluLean(x, state, allSteps);
         long steps = x.shape[0], batch = x.shape[1], h = Spec.HiddenSize;
         // §8.1: the input projection of all steps in one product; §8.2: the recurrent matrices once per forward.
         var projected = nn.functional.linear(x, _inputWeight, _inputBias);
@@ -96,6 +103,70 @@ public sealed class OrthogonalRnn : RecurrentNetwork
         return (outputs is not null ? torch.stack(outputs) : hidden, new RecurrentState(hidden));
     }
 
+    /// <summary>The tanh rnn through nn.RNN: input weight W_in, recurrent weight R, no bias (as the cell).</summary>
+    (Tensor Outputs, RecurrentState State) RecurTanhFused(Tensor x, RecurrentState? state, bool allSteps)
+    {
+        long batch = x.shape[1], h = Spec.HiddenSize;
+        var hidden = state?.Parts[0] ?? torch.zeros([batch, h], Spec.DType, Device);
+        var noBias = torch.zeros([h], Spec.DType, Device);
+        var (output, final) = _fused!.Run(x, [hidden], _inputWeight, RecurrentMatrix(), noBias, noBias);
+        return (allSteps ? output : final[0], new RecurrentState(final[0]));
+    }
+
+    /// <summary>
+    /// asRNN as a tanh RNN in encoded coordinates (spec §8.4). With W = U_f diag(d) and W⁻¹ = diag(1/d) U_fᵀ taken as
+    /// the cell takes them, g_t = tanh(z_t Wᵀ) obeys g_t = tanh(x_t (W W_in)ᵀ + W b + g_{t-1} (W R W⁻¹)ᵀ) and
+    /// h_t = g_t W⁻ᵀ. The effective weights are built in the graph from R, U_f, S, W_in and b, so their gradients reach them.
+    /// A carried h is re-encoded with the current weights, g_0 = h_0 Wᵀ (exact while U_f is orthogonal, as exp and Cayley give).
+    /// </summary>
+    (Tensor Outputs, RecurrentState State) RecurAsRnnFused(Tensor x, RecurrentState? state, bool allSteps)
+    {
+        long steps = x.shape[0], batch = x.shape[1], h = Spec.HiddenSize;
+        // The same order of Matrix() calls as the cell: dtriv counts its generation events per read.
+        var r = RecurrentMatrix();
+        var d = _s!.abs() + Spec.Eps;
+        var uf = _uf!.Matrix();
+        var w = uf * d.unsqueeze(0);        // U_f diag(d)
+        var wInvT = uf / d.unsqueeze(0);    // (diag(1/d) U_fᵀ)ᵀ
+        var wInv = wInvT.t();
+        var inputWeight = w.matmul(_inputWeight);
+        var inputBias = w.matmul(_inputBias!);
+        var recurrentWeight = w.matmul(r).matmul(wInv);
+        var encoded = state is null ? torch.zeros([batch, h], Spec.DType, Device) : state.Parts[0].matmul(w.t());
+        var noBias = torch.zeros([h], Spec.DType, Device);
+        var (g, final) = _fused!.Run(x, [encoded], inputWeight, recurrentWeight, inputBias, noBias);
+        if (!allSteps)
+        {
+            var last = final[0].matmul(wInvT);
+            return (last, new RecurrentState(last));
+        }
+        var outputs = g.matmul(wInvT);
+        return (outputs, new RecurrentState(outputs.select(0, steps - 1)));
+    }
+
+    /// <summary>
+    /// modReLU has no fused kernel: the per-step loop with the fewest kernels the formula allows, the input projection
+    /// of all steps in one product before it and z_t = A_t + h_{t-1} Rᵀ in one addmm (the cell takes two).
+    /// </summary>
+    (Tensor Outputs, RecurrentState State) RecurModReluLean(Tensor x, RecurrentState? state, bool allSteps)
+    {
+        long steps = x.shape[0], batch = x.shape[1], h = Spec.HiddenSize;
+        var projected = nn.functional.linear(x, _inputWeight, _inputBias);
+        var rT = RecurrentMatrix().t();
+        var bias = _modReluBias!;
+        var hidden = state?.Parts[0] ?? torch.zeros([batch, h], Spec.DType, Device);
+        var inputs = projected.unbind(0);
+        var outputs = allSteps ? new Tensor[steps] : null;
+        for (long t = 0; t < steps; t++)
+        {
+            var z = torch.addmm(inputs[t], hidden, rT, 1, 1);
+            // sign(z) · max(0, |z| + b); the sum is a temporary, so relu may overwrite it.
+            hidden = z.sign() * (z.abs() + bias).relu_();
+            if (outputs is not null) outputs[t] = hidden;
+        }
+        return (outputs is not null ? torch.stack(outputs) : hidden, new RecurrentState(hidden));
+    }
+
     /// <summary>modReLU: sign(z) · max(0, |z| + b), with sign(0) = 0.</summary>
     public static Tensor ModRelu(Tensor z, Tensor bias) => z.sign() * nn.functional.relu(z.abs() + bias);
 
@@ -103,5 +174,11 @@ public sealed class OrthogonalRnn : RecurrentNetwork
     {
         _recurrent?.Invalidate();
         _uf?.Invalidate();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _fused?.Dispose();
+        base.Dispose(disposing);
     }
 }

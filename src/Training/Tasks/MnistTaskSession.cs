@@ -96,11 +96,14 @@ public sealed class MnistTaskSession : TaskSession
         return (torch.tensor(pixels, new long[] { Steps, b, 1 }).to(DType).to(Device), torch.tensor(labels).to(Device));
     }
 
-    public override JsonObject SaveState() => new()
+    public override JsonObject SaveState() => OrderState(_orderRng, _orderEpoch, _order);
+
+    /// <summary>The task's checkpoint state: the order generator, the epoch whose order is drawn, the order (the benchmark writes the same).</summary>
+    internal static JsonObject OrderState(Mt19937 rng, int orderEpoch, int[] order) => new()
     {
-        ["rng"] = GeneratorState.Save(_orderRng),
-        ["order_epoch"] = _orderEpoch,
-        ["order"] = Convert.ToBase64String(_order.SelectMany(BitConverter.GetBytes).ToArray()),
+        ["rng"] = GeneratorState.Save(rng),
+        ["order_epoch"] = orderEpoch,
+        ["order"] = Convert.ToBase64String(order.SelectMany(BitConverter.GetBytes).ToArray()),
     };
 
     public override void LoadState(JsonObject state)

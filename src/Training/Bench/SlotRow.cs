@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace AsRnnGrid.Training.Bench;
+
+/// <summary>Sweep throughput with a number of trainer slots on one device: each slot's sustained rate and their sum.</summary>
+public sealed record SlotRow
+{
+    [JsonPropertyName("case")] public required string Case { get; init; }
+    [JsonPropertyName("fused")] public bool Fused { get; init; }
+    [JsonPropertyName("slots")] public int Slots { get; init; }
+    [JsonPropertyName("per_slot_iterations_per_second")] public required IReadOnlyList<double> PerSlot { get; init; }
+    [JsonPropertyName("aggregate_iterations_per_second")] public double AggregateIterationsPerSecond { get; init; }
+}
