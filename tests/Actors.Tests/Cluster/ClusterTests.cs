@@ -71,6 +71,29 @@ public sealed class ClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_worker_that_leaves_hands_its_run_back_from_a_checkpoint_without_spending_a_retry()
+    {
+        var results = TestSweeps.TempResults();
+        var sweep = TestSweeps.CopyGrid(results, ["asrnn"], [1], iterations: 400);
+        await using var seed = SweepHost.Start(sweep, TestSweeps.Options(0, log: output.WriteLine) with { NoLocalTrainers = true });
+        var leaving = WorkerHost.Start(Worker(seed.Address, output.WriteLine));
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (DateTime.UtcNow < deadline && (await seed.StatusAsync(TimeSpan.FromSeconds(5))).Runs[0].CheckpointStep is not > 0)
+            await Task.Delay(100);
+        await leaving.LeaveAsync(TimeSpan.FromSeconds(28));
+        await leaving.DisposeAsync();
+
+        await using var next = WorkerHost.Start(Worker(seed.Address, output.WriteLine));
+        var ended = await seed.Ended.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(("finished", 1), (ended.State, ended.Completed));
+        var run = SweepStatus.Read(results)!.Runs[0];
+        Assert.Equal(0, run.Failures);
+        Assert.Equal("interrupted: its node is leaving the cluster", run.Attempts[0].Outcome);
+        Assert.True(run.Attempts[1].ResumedFrom > 0);
+        Assert.NotEqual(run.Attempts[0].Node, run.Attempts[1].Node);
+    }
+
+    [Fact]
     public async Task A_worker_with_the_wrong_token_is_refused_with_a_message_on_both_sides()
     {
         var results = TestSweeps.TempResults();

@@ -89,6 +89,39 @@ public sealed class RunCommandTests(ITestOutputHelper output)
         Assert.Contains("ledger: 6 runs", stdout);
     }
 
+    [Fact]
+    public async Task Sigterm_stops_the_sweep_at_checkpoints_within_30_seconds_and_run_again_finishes_it()
+    {
+        var file = WriteSweep(SixRuns);
+        var results = Path.Combine(Path.GetDirectoryName(file)!, "results");
+        using (var sweep = CliProcess.Start("run", file))
+        {
+            var stdout = sweep.StandardOutput.ReadToEndAsync();
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+            while (DateTime.UtcNow < deadline && TryRead(results)?.Runs.Any(r => r.State == "running" && r.CheckpointStep > 0) != true)
+                await Task.Delay(100);
+            using (var kill = Process.Start("kill", ["-TERM", sweep.Id.ToString()])) kill.WaitForExit();
+            var clock = Stopwatch.StartNew();
+            Assert.True(sweep.WaitForExit(TimeSpan.FromSeconds(30)), "still running 30 s after SIGTERM");
+            output.WriteLine($"stopped in {clock.Elapsed.TotalSeconds:0.0} s");
+            output.WriteLine(await stdout);
+            Assert.Equal(3, sweep.ExitCode);
+        }
+        var stopped = SweepStatus.Read(results)!;
+        Assert.Equal("stopped", stopped.State);
+        Assert.DoesNotContain(stopped.Runs, r => r.State == "running");
+        var interrupted = stopped.Runs.Where(r => r.Attempts.Count > 0 && r.State != "completed").ToArray();
+        Assert.NotEmpty(interrupted);
+        Assert.All(interrupted, r => Assert.Equal(("pending", 0), (r.State, r.Failures)));
+
+        var (exit, again, err) = CliProcess.Run("run", file);
+        Assert.True(exit == 0, err);
+        var final = SweepStatus.Read(results)!;
+        Assert.All(final.Runs, r => Assert.Equal(("completed", 0), (r.State, r.Failures)));
+        // The stopped runs went on from the checkpoints written when they were asked to stop.
+        Assert.All(interrupted, r => Assert.True(final.Runs.Single(f => f.Id == r.Id).Attempts[^1].ResumedFrom > 0));
+    }
+
     /// <summary>One log point per log_every steps, in order, none repeated or missing.</summary>
     static void AssertCleanMetrics(string path, int iterations, int logEvery)
     {
