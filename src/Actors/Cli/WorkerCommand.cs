@@ -21,7 +21,7 @@ public static class WorkerCommand
         var command = new Command("worker", "lend this machine's devices to a sweep started elsewhere with `asrnn-grid run`");
         var join = new Option<string>("--join") { Description = "the seed's HOST:PORT (the `run` node)", Required = true };
         var gpus = new Option<string>("--gpus") { Description = "GPU indices to use, e.g. 0,1 (default: every GPU libtorch sees)" };
-        var slotsPerGpu = new Option<int>("--slots-per-gpu") { Description = "trainer slots per GPU", DefaultValueFactory = _ => 1 };
+        var slotsPerGpu = new Option<int>("--slots-per-gpu") { Description = "trainer slots per GPU (default 2, as a sweep file's slots_per_gpu)", DefaultValueFactory = _ => 2 };
         var cpuSlots = new Option<int?>("--cpu-slots") { Description = "trainer slots without a GPU (default one per two cores)" };
         command.Options.Add(join);
         command.Options.Add(gpus);

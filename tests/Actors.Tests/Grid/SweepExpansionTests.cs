@@ -94,7 +94,7 @@ public class SweepExpansionTests
 
         var plain = folder.Read("plain.yaml", "experiments:\n  - name: a\n");
         Assert.Equal(Path.Combine(folder.Path, "results"), plain.Results);
-        Assert.Equal((2, 30.0, 3, 1, (int?)null, 600.0), (plain.MaxRetries, plain.RetryBackoffSeconds, plain.QuarantineAfter, plain.SlotsPerGpu, plain.CpuSlots, plain.HeartbeatTimeoutSeconds));
+        Assert.Equal((2, 30.0, 3, 2, (int?)null, 600.0), (plain.MaxRetries, plain.RetryBackoffSeconds, plain.QuarantineAfter, plain.SlotsPerGpu, plain.CpuSlots, plain.HeartbeatTimeoutSeconds));
     }
 
     [Fact]
