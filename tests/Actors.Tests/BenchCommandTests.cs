@@ -83,7 +83,7 @@ public class BenchCommandTests
     {
         var (exit, _, err) = CliProcess.Run([.. Tiny, option, value]);
         Assert.Equal(2, exit);
-        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("bench: timing")));
+        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => !l.StartsWith("bench: timing"));
         Assert.StartsWith("error: ", line);
         Assert.Contains(expected, line);
     }

@@ -55,10 +55,13 @@ public sealed class WorkerNode : ReceiveActor, IWithTimers
         Receive<ClusterEvent.MemberRemoved>(m =>
         {
             if (m.Member.Address != _supervisorNode) return;
-            _settings.OnEvent("the supervisor's node left; its runs checkpoint; waiting for a supervisor");
+            _settings.OnEvent("the supervisor's node left; the runs here checkpoint; this node leaves too and joins the seed again");
             StopPool();
             _supervisorNode = null;
             Timers.Cancel("hello");
+            // Alone, this node would stay a cluster of its own that a restarted seed never meets: leave, so that
+            // the worker command starts afresh and joins the seed's new cluster.
+            _cluster.Leave(_cluster.SelfAddress);
         });
         Receive<SayHello>(_ =>
         {

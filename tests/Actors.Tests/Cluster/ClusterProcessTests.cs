@@ -94,6 +94,46 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task The_seed_killed_and_started_again_recovers_its_ledger_and_the_worker_rejoins_by_itself()
+    {
+        var folder = TestSweeps.TempResults();
+        var file = Path.Combine(folder, "experiments.yaml");
+        File.WriteAllText(file, Grid.Replace("seeds: [1, 2]", "seeds: [1]"));
+        var results = Path.Combine(folder, "results");
+        var port = FreePort().ToString();
+        string[] seedArgs = ["run", file, "--no-local-trainers", "--port", port, "--down-after", "2"];
+
+        using var worker = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--cpu-slots", "1", "--down-after", "2");
+        var workerOut = worker.StandardOutput.ReadToEndAsync();
+        try
+        {
+            using (var first = CliProcess.Start(seedArgs))
+            {
+                var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+                while (DateTime.UtcNow < deadline && TryRead(results)?.Runs.Any(r => r.State == "completed") != true)
+                    await Task.Delay(100);
+                first.Kill(entireProcessTree: false);
+                first.WaitForExit();
+            }
+            var completedBefore = SweepStatus.Read(results)!.Runs.Where(r => r.State == "completed").Select(r => r.Id).ToHashSet();
+            Assert.NotEmpty(completedBefore);
+
+            var (exit, stdout, stderr) = CliProcess.Run(seedArgs);
+            output.WriteLine(stdout);
+            Assert.True(exit == 0, stderr);
+            Assert.Contains($"ledger: 3 runs, {completedBefore.Count} completed", stdout);
+            var final = SweepStatus.Read(results)!;
+            Assert.All(final.Runs, r => Assert.Equal("completed", r.State));
+            Assert.All(final.Runs.Where(r => completedBefore.Contains(r.Id)), r => Assert.Single(r.Attempts));
+        }
+        finally
+        {
+            if (!worker.HasExited) worker.Kill(entireProcessTree: true);
+            output.WriteLine(await workerOut);
+        }
+    }
+
     /// <summary>The worker process whose node (host:port) the supervisor reports; found through its listening port.</summary>
     static Process WorkerFor(string node, Process a, Process b)
     {
