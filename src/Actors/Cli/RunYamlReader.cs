@@ -1,5 +1,5 @@
 using AsRnnGrid.Training.Configuration;
-using YamlDotNet.Core;
+using AsRnnGrid.Actors.Grid;
 using YamlDotNet.RepresentationModel;
 
 namespace AsRnnGrid.Actors.Cli;
@@ -9,20 +9,10 @@ public static class RunYamlReader
 {
     public static IEnumerable<KeyValuePair<string, string>> Read(string path)
     {
-        if (!File.Exists(path)) throw new ConfigurationException($"{path}: no such file");
-        var stream = new YamlStream();
-        try
-        {
-            using var reader = new StreamReader(path);
-            stream.Load(reader);
-        }
-        catch (YamlException e)
-        {
-            throw new ConfigurationException($"{path}:{e.Start.Line}:{e.Start.Column}: {e.InnerException?.Message ?? e.Message}");
-        }
-        if (stream.Documents.Count == 0) return [];
-        if (stream.Documents[0].RootNode is not YamlMappingNode map)
-            throw new ConfigurationException($"{path}:{stream.Documents[0].RootNode.Start.Line}: expected a mapping of option: value");
+        var root = SweepYaml.Load(path).Root;
+        if (root is null) return [];
+        if (root is not YamlMappingNode map)
+            throw new ConfigurationException($"{path}:{root.Start.Line}: expected a mapping of option: value");
         var values = new List<KeyValuePair<string, string>>();
         foreach (var (keyNode, valueNode) in map.Children)
         {

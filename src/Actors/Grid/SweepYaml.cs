@@ -6,7 +6,7 @@ using YamlDotNet.RepresentationModel;
 namespace AsRnnGrid.Actors.Grid;
 
 /// <summary>
-/// An experiments.yaml loaded as YamlDotNet's node tree, and the shape checks every part of the reader shares:
+/// An experiments.yaml (or a run.yaml) loaded as YamlDotNet's node tree, and the shape checks every part of the reader shares:
 /// each error is one <see cref="ConfigurationException"/> reading `FILE:LINE:COL: what is wrong`.
 /// </summary>
 sealed partial class SweepYaml
@@ -37,7 +37,7 @@ sealed partial class SweepYaml
             throw new ConfigurationException($"{path}:{e.Start.Line}:{e.Start.Column}: {WithoutMarks(e)}");
         }
         if (stream.Documents.Count > 1)
-            throw new ConfigurationException($"{path}:{stream.Documents[1].RootNode.Start.Line}:{stream.Documents[1].RootNode.Start.Column}: a second YAML document; an experiments file holds one");
+            throw new ConfigurationException($"{path}:{stream.Documents[1].RootNode.Start.Line}:{stream.Documents[1].RootNode.Start.Column}: a second YAML document; this file must hold one");
         return new SweepYaml(path, stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode);
     }
 

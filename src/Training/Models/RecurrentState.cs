@@ -13,6 +13,15 @@ public sealed class RecurrentState
 
     public IReadOnlyList<Tensor> Parts { get; }
 
+    /// <summary>The parts as a checkpoint's named tensors: "carried.0", "carried.1", … (none for no state).</summary>
+    public static IReadOnlyDictionary<string, Tensor> ToTensors(RecurrentState? state)
+    {
+        var tensors = new Dictionary<string, Tensor>();
+        if (state is not null)
+            for (int i = 0; i < state.Parts.Count; i++) tensors[$"carried.{i}"] = state.Parts[i];
+        return tensors;
+    }
+
     public RecurrentState Detach() => new(Parts.Select(p => p.detach()).ToArray());
 
     /// <summary>Moves the tensors out of the current DisposeScope so they outlive it (PTB carries the state).</summary>

@@ -101,13 +101,7 @@ public sealed class PtbTaskSession : TaskSession
 
     public override void LoadState(JsonObject state) { }
 
-    public override IReadOnlyDictionary<string, Tensor> SaveTensors()
-    {
-        var tensors = new Dictionary<string, Tensor>();
-        if (_carried is not null)
-            for (int i = 0; i < _carried.Parts.Count; i++) tensors[$"carried.{i}"] = _carried.Parts[i];
-        return tensors;
-    }
+    public override IReadOnlyDictionary<string, Tensor> SaveTensors() => RecurrentState.ToTensors(_carried);
 
     public override void LoadTensors(IReadOnlyDictionary<string, Tensor> tensors)
     {

@@ -39,10 +39,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
     [Fact]
     public async Task A_worker_killed_with_sigkill_loses_no_run_and_no_run_completes_twice()
     {
-        var folder = TestSweeps.TempResults();
-        var file = Path.Combine(folder, "experiments.yaml");
-        File.WriteAllText(file, Grid);
-        var results = Path.Combine(folder, "results");
+        var (file, results) = TestSweeps.WriteSweepFile(Grid);
         var port = FreePort().ToString();
 
         using var seed = CliProcess.Start("run", file, "--no-local-trainers", "--port", port, "--down-after", "2");
@@ -57,7 +54,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
             while (movedRun is null && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(100);
-                var status = TryRead(results);
+                var status = TestSweeps.TryReadStatus(results);
                 // The doomed worker's node name ends with its port, which only the status file tells: take the
                 // node of any running run that has a checkpoint and is not the only node seen so far.
                 var candidate = status?.Runs.FirstOrDefault(r => r.State == "running" && r.CheckpointStep > 0);
@@ -97,10 +94,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
     [Fact]
     public async Task The_seed_killed_and_started_again_recovers_its_ledger_and_the_worker_rejoins_by_itself()
     {
-        var folder = TestSweeps.TempResults();
-        var file = Path.Combine(folder, "experiments.yaml");
-        File.WriteAllText(file, Grid.Replace("seeds: [1, 2]", "seeds: [1]"));
-        var results = Path.Combine(folder, "results");
+        var (file, results) = TestSweeps.WriteSweepFile(Grid.Replace("seeds: [1, 2]", "seeds: [1]"));
         var port = FreePort().ToString();
         string[] seedArgs = ["run", file, "--no-local-trainers", "--port", port, "--down-after", "2"];
 
@@ -111,7 +105,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
             using (var first = CliProcess.Start(seedArgs))
             {
                 var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-                while (DateTime.UtcNow < deadline && TryRead(results)?.Runs.Any(r => r.State == "completed") != true)
+                while (DateTime.UtcNow < deadline && TestSweeps.TryReadStatus(results)?.Runs.Any(r => r.State == "completed") != true)
                     await Task.Delay(100);
                 first.Kill(entireProcessTree: false);
                 first.WaitForExit();
@@ -156,9 +150,4 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         throw new InvalidOperationException($"nothing listens on {port}");
     }
 
-    static SweepStatus? TryRead(string results)
-    {
-        try { return SweepStatus.Read(results); }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException) { return null; }
-    }
 }

@@ -29,19 +29,11 @@ public sealed class RunCommandTests(ITestOutputHelper output)
             seeds: [1, 2]
         """;
 
-    static string WriteSweep(string text)
-    {
-        var folder = TestSweeps.TempResults();
-        var file = Path.Combine(folder, "experiments.yaml");
-        File.WriteAllText(file, text);
-        return file;
-    }
 
     [Fact]
     public async Task A_run_killed_with_sigkill_mid_sweep_and_started_again_completes_every_run_exactly_once()
     {
-        var file = WriteSweep(SixRuns);
-        var results = Path.Combine(Path.GetDirectoryName(file)!, "results");
+        var (file, results) = TestSweeps.WriteSweepFile(SixRuns);
 
         // First session: killed once a run has completed and another has a checkpoint.
         SweepStatus? atKill = null;
@@ -51,7 +43,7 @@ public sealed class RunCommandTests(ITestOutputHelper output)
             while (DateTime.UtcNow < deadline)
             {
                 await Task.Delay(200);
-                var status = TryRead(results);
+                var status = TestSweeps.TryReadStatus(results);
                 if (status is not null && status.Runs.Any(r => r.State == "completed")
                     && status.Runs.Any(r => r.State == "running" && r.CheckpointStep > 0))
                 {
@@ -92,13 +84,12 @@ public sealed class RunCommandTests(ITestOutputHelper output)
     [Fact]
     public async Task Sigterm_stops_the_sweep_at_checkpoints_within_30_seconds_and_run_again_finishes_it()
     {
-        var file = WriteSweep(SixRuns);
-        var results = Path.Combine(Path.GetDirectoryName(file)!, "results");
+        var (file, results) = TestSweeps.WriteSweepFile(SixRuns);
         using (var sweep = CliProcess.Start("run", file))
         {
             var stdout = sweep.StandardOutput.ReadToEndAsync();
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-            while (DateTime.UtcNow < deadline && TryRead(results)?.Runs.Any(r => r.State == "running" && r.CheckpointStep > 0) != true)
+            while (DateTime.UtcNow < deadline && TestSweeps.TryReadStatus(results)?.Runs.Any(r => r.State == "running" && r.CheckpointStep > 0) != true)
                 await Task.Delay(100);
             using (var kill = Process.Start("kill", ["-TERM", sweep.Id.ToString()])) kill.WaitForExit();
             var clock = Stopwatch.StartNew();
@@ -129,17 +120,11 @@ public sealed class RunCommandTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(1, iterations / logEvery).Select(i => (long)(i * logEvery)), steps);
     }
 
-    static SweepStatus? TryRead(string results)
-    {
-        try { return SweepStatus.Read(results); }
-        catch (Exception e) when (e is IOException or JsonException) { return null; }
-    }
 
     [Fact]
     public void Status_shows_a_finished_sweep_and_says_when_there_is_none()
     {
-        var file = WriteSweep(SixRuns.Replace("iterations: 400", "iterations: 20").Replace("seeds: [1, 2]", "seeds: [1]"));
-        var results = Path.Combine(Path.GetDirectoryName(file)!, "results");
+        var (file, results) = TestSweeps.WriteSweepFile(SixRuns.Replace("iterations: 400", "iterations: 20").Replace("seeds: [1, 2]", "seeds: [1]"));
         var (exit, stdout, stderr) = CliProcess.Run("run", file);
         Assert.True(exit == 0, stderr);
         Assert.Contains("sweep finished: 3 completed, 0 failed, 0 retried, 0 not done", stdout);
@@ -164,11 +149,10 @@ public sealed class RunCommandTests(ITestOutputHelper output)
     [Fact]
     public void A_second_run_on_the_same_results_folder_is_refused()
     {
-        var file = WriteSweep(SixRuns);
+        var (file, results) = TestSweeps.WriteSweepFile(SixRuns);
         using var first = CliProcess.Start("run", file);
         try
         {
-            var results = Path.Combine(Path.GetDirectoryName(file)!, "results");
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
             while (!File.Exists(SweepStatus.PathIn(results)) && DateTime.UtcNow < deadline) Thread.Sleep(100);
             var (exit, _, err) = CliProcess.Run("run", file);

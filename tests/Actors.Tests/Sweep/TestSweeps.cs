@@ -46,4 +46,20 @@ public static class TestSweeps
         Directory.CreateDirectory(path);
         return path;
     }
+
+    /// <summary>The status file, or null while it does not exist or is being replaced.</summary>
+    public static SweepStatus? TryReadStatus(string results)
+    {
+        try { return SweepStatus.Read(results); }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException) { return null; }
+    }
+
+    /// <summary>An experiments.yaml with this text in a new temporary folder; its results go to results/ beside it.</summary>
+    public static (string File, string Results) WriteSweepFile(string text)
+    {
+        var folder = TempResults();
+        var file = Path.Combine(folder, "experiments.yaml");
+        File.WriteAllText(file, text);
+        return (file, Path.Combine(folder, "results"));
+    }
 }
