@@ -46,6 +46,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         var seedOut = seed.StandardOutput.ReadToEndAsync();
         var seedErr = seed.StandardError.ReadToEndAsync();
         using var keeper = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--cpu-slots", "1");
+        var keeperOut = keeper.StandardOutput.ReadToEndAsync();
         using var doomed = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--cpu-slots", "1");
         try
         {
@@ -68,7 +69,6 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
             victim.Kill(entireProcessTree: false);
 
             Assert.True(seed.WaitForExit(TimeSpan.FromMinutes(3)), "the sweep did not finish");
-            output.WriteLine(await seedOut);
             Assert.True(seed.ExitCode == 0, await seedErr);
 
             var final = SweepStatus.Read(results)!;
@@ -88,6 +88,8 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         {
             foreach (var p in new[] { seed, keeper, doomed })
                 if (!p.HasExited) p.Kill(entireProcessTree: true);
+            output.WriteLine("seed:\n" + await seedOut);
+            output.WriteLine("keeper:\n" + await keeperOut);
         }
     }
 
