@@ -101,6 +101,7 @@ public static class RunCommand
                 "finished" when ended.Failed == 0 => 0,
                 "finished" => ExitFailedRuns,
                 "stalled" => ExitStalled,
+                "aborted" => 1,
                 _ => ExitStopped,
             };
         }
@@ -113,9 +114,10 @@ public static class RunCommand
     /// <summary>The end of the sweep, or null when a requested stop took longer than the deadline.</summary>
     static SweepEnded? Wait(SweepHost host, Task stopRequested)
     {
-        var first = Task.WhenAny(host.Ended, stopRequested).GetAwaiter().GetResult();
-        if (first == host.Ended) return host.Ended.Result;
-        return host.Ended.Wait(StopDeadline) ? host.Ended.Result : null;
+        var ended = host.EndedOrAborted;
+        var first = Task.WhenAny(ended, stopRequested).GetAwaiter().GetResult();
+        if (first == ended) return ended.Result;
+        return ended.Wait(StopDeadline) ? ended.Result : null;
     }
 
     static SweepEnded? ShowLive(SweepHost host, IAnsiConsole console, Queue<string> notices, Task stopRequested)
@@ -127,7 +129,7 @@ public static class RunCommand
             while (true)
             {
                 if (stopRequested.IsCompleted) deadline ??= DateTime.UtcNow + StopDeadline;
-                if (host.Ended.IsCompleted) { ended = host.Ended.Result; }
+                bool done = host.EndedOrAborted.IsCompleted;
                 try
                 {
                     var status = host.StatusAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
@@ -135,9 +137,14 @@ public static class RunCommand
                     lock (notices) lines = notices.ToArray();
                     ctx.UpdateTarget(SweepDisplay.Live(status, console, lines));
                 }
-                catch (Exception e) when (e is TimeoutException or Akka.Actor.AskTimeoutException) { }
-                if (ended is not null || DateTime.UtcNow > deadline) return;
-                host.Ended.Wait(TimeSpan.FromSeconds(1));
+                catch (Exception e) when (e is TimeoutException or Akka.Actor.AskTimeoutException or OperationCanceledException) { }
+                if (done)
+                {
+                    ended = host.EndedOrAborted.Result;
+                    return;
+                }
+                if (DateTime.UtcNow > deadline) return;
+                host.EndedOrAborted.Wait(TimeSpan.FromSeconds(1));
             }
         });
         return ended;
@@ -145,6 +152,11 @@ public static class RunCommand
 
     static void PrintSummary(IAnsiConsole console, SweepEnded ended, SweepStatus? status, bool repeatHeadline)
     {
+        if (ended.State == "aborted")
+        {
+            Console.Error.WriteLine("error: the cluster took this node down before the sweep ended; the ledger keeps every run: run the same command again to go on");
+            return;
+        }
         // Without the live table the supervisor's own last notice has just said it.
         if (repeatHeadline) console.WriteLine($"sweep {ended.State}: {ended.Completed} completed, {ended.Failed} failed, {ended.Retried} retried, {ended.NotDone} not done");
         if (status is null) return;

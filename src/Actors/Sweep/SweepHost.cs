@@ -43,6 +43,13 @@ public sealed class SweepHost : IAsyncDisposable
     public SweepDefinition Sweep { get; }
     public IActorRef Supervisor { get; private set; } = ActorRefs.Nobody;
     public Task<SweepEnded> Ended => _ended.Task;
+
+    /// <summary>The sweep's end, or an "aborted" end when this node's actor system went down first (the cluster removed it).</summary>
+    public Task<SweepEnded> EndedOrAborted => _endedOrAborted ??= Task.WhenAny(_ended.Task, System.WhenTerminated).ContinueWith(_ =>
+        _ended.Task.IsCompletedSuccessfully ? _ended.Task.Result : new SweepEnded("aborted", 0, 0, 0, Sweep.Runs.Count),
+        TaskScheduler.Default);
+
+    Task<SweepEnded>? _endedOrAborted;
     /// <summary>host:port where workers join this seed.</summary>
     public string Address { get; private set; } = "";
 

@@ -47,6 +47,8 @@ public static class SweepNodeConfig
                 split-brain-resolver {
                   active-strategy = keep-oldest
                   keep-oldest { down-if-alone = off, role = "supervisor" }
+                  # Never down everyone (the supervisor included) because reachability flapped for a while.
+                  down-all-when-unstable = off
                 }
                 {{stableAfter}}
                 run-coordinated-shutdown-when-down = on
