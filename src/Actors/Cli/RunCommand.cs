@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AsRnnGrid.Actors.Grid;
 using AsRnnGrid.Actors.Sweep;
+using AsRnnGrid.Training.Checkpoints;
 using AsRnnGrid.Training.Configuration;
 using Spectre.Console;
 using static AsRnnGrid.Actors.Sweep.SweepControl;
@@ -81,9 +82,11 @@ public static class RunCommand
         var host = SweepHost.Start(sweep, options);
         console.WriteLine($"workers join with: asrnn-grid worker --join {host.Address}");
         var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var signals = new SweepSignals(reason =>
+        using var signals = new StopSignals("stopping the sweep; every run checkpoints (a second Ctrl-C exits at once)",
+            "exiting now (the runs checkpoint on their own)");
+        signals.Token.Register(() =>
         {
-            host.Stop(reason);
+            host.Stop("asked to stop by a signal");
             stopRequested.TrySetResult();
         });
         try
@@ -167,16 +170,6 @@ public static class RunCommand
     }
 
     /// <summary>One `run` per results folder: two supervisors would write one ledger and train the same runs twice.</summary>
-    static FileStream LockResults(string results)
-    {
-        var path = Path.Combine(results, ".sweep.lock");
-        try
-        {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            throw new ConfigurationException($"{results}: another `asrnn-grid run` is using this results folder");
-        }
-    }
+    static FileStream LockResults(string results) => ExclusiveLock.TryTake(Path.Combine(results, ".sweep.lock"), TimeSpan.Zero)
+        ?? throw new ConfigurationException($"{results}: another `asrnn-grid run` is using this results folder");
 }

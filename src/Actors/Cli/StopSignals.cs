@@ -3,17 +3,24 @@ using System.Runtime.InteropServices;
 namespace AsRnnGrid.Actors.Cli;
 
 /// <summary>
-/// SIGINT and SIGTERM ask the run to stop: it checkpoints at the next iteration boundary and exits.
-/// A second SIGINT exits at once (the checkpoints already written stay valid: they are renamed into place whole).
+/// SIGINT and SIGTERM ask for an orderly stop (<see cref="Token"/>): `train` checkpoints at the next iteration
+/// boundary, `run` stops every run at a checkpoint, `worker` hands its runs back. A second SIGINT exits at once
+/// (the checkpoints already written stay valid: they are renamed into place whole).
 /// </summary>
 public sealed class StopSignals : IDisposable
 {
     readonly CancellationTokenSource _stop = new();
     readonly PosixSignalRegistration[] _registrations;
+    readonly string _stopping;
+    readonly string _exiting;
     int _interrupts;
 
-    public StopSignals()
+    /// <param name="stopping">What the first signal does, as the person at the terminal reads it.</param>
+    /// <param name="exiting">What exiting at once leaves behind.</param>
+    public StopSignals(string stopping = "checkpointing and stopping after this iteration", string exiting = "exiting now")
     {
+        _stopping = stopping;
+        _exiting = exiting;
         _registrations =
         [
             PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
@@ -51,10 +58,10 @@ public sealed class StopSignals : IDisposable
         context.Cancel = true;
         if (context.Signal == PosixSignal.SIGINT && Interlocked.Increment(ref _interrupts) > 1)
         {
-            Console.Error.WriteLine("second interrupt: exiting now");
+            Console.Error.WriteLine($"second interrupt: {_exiting}");
             Environment.Exit(130);
         }
-        Console.Error.WriteLine($"{context.Signal}: checkpointing and stopping after this iteration");
+        Console.Error.WriteLine($"{context.Signal}: {_stopping}");
         _stop.Cancel();
     }
 

@@ -71,7 +71,9 @@ public static class WorkerCommand
     static int Run(WorkerHostOptions options)
     {
         var leave = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var signals = new SweepSignals(_ => leave.TrySetResult());
+        using var signals = new StopSignals("handing the runs back and leaving (a second Ctrl-C exits at once)",
+            "exiting now (the runs checkpoint on their own)");
+        signals.Token.Register(() => leave.TrySetResult());
         Log($"joining {options.Join} with {options.Slots.Count} slots ({string.Join(", ", options.Slots.Select(s => $"{s.Device} slot {s.Slot}"))})");
         while (true)
         {

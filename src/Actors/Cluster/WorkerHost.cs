@@ -42,10 +42,9 @@ public sealed class WorkerHost : IAsyncDisposable
         var system = ActorSystem.Create(SweepNodeConfig.SystemName, config);
         var host = new WorkerHost(system);
         var cluster = Akka.Cluster.Cluster.Get(system);
-        var name = $"{options.Endpoint.PublicHostname ?? Environment.MachineName}:{cluster.SelfAddress.Port}";
         host.Node = system.ActorOf(WorkerNode.Props(new WorkerSettings
         {
-            Node = name,
+            Node = options.Endpoint.NodeName(cluster.SelfAddress.Port!.Value),
             Slots = options.Slots,
             Launcher = options.Launcher,
             Faults = options.Faults,

@@ -77,23 +77,17 @@ public sealed class SweepHost : IAsyncDisposable
             RetryFailed = options.RetryFailed,
         }), "supervisor");
 
-        var node = $"{options.Endpoint.PublicHostname ?? Environment.MachineName}:{cluster.SelfAddress.Port}";
         host.Address = $"{cluster.SelfAddress.Host}:{cluster.SelfAddress.Port}";
         if (options.NoLocalTrainers) return host;
-        var slots = options.Slots ?? DeviceSlots.Discover(sweep.SlotsPerGpu, sweep.CpuSlots);
-        var trainers = slots.Select(s => new TrainerSettings
+        // This machine's trainers join the sweep exactly as a worker's do (the same WorkerNode, token and protocol).
+        system.ActorOf(WorkerNode.Props(new WorkerSettings
         {
-            Node = node,
-            Device = s.Device,
-            Slot = s.Slot,
+            Node = options.Endpoint.NodeName(cluster.SelfAddress.Port!.Value),
+            Slots = options.Slots ?? DeviceSlots.Discover(sweep.SlotsPerGpu, sweep.CpuSlots),
             Launcher = options.Launcher,
-            HeartbeatTimeout = TimeSpan.FromSeconds(sweep.HeartbeatTimeoutSeconds),
-            StopGrace = options.StopGrace,
             Faults = options.Faults,
-            Token = token,
-            Threads = TrainerSettings.ThreadsFor(slots, s.Device),
-        }).ToArray();
-        system.ActorOf(TrainerPool.Props(trainers, host.Supervisor), "trainers");
+            StopGrace = options.StopGrace,
+        }), "worker");
         return host;
     }
 

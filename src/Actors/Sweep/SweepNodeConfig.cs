@@ -4,7 +4,11 @@ using Akka.Persistence.Sql;
 namespace AsRnnGrid.Actors.Sweep;
 
 /// <summary>Where a node listens and how others reach it (loopback unless told otherwise).</summary>
-public sealed record NodeEndpoint(string Hostname = "127.0.0.1", int Port = 0, string? PublicHostname = null);
+public sealed record NodeEndpoint(string Hostname = "127.0.0.1", int Port = 0, string? PublicHostname = null)
+{
+    /// <summary>How the ledger and `status` name the node listening on <paramref name="port"/>.</summary>
+    public string NodeName(int port) => $"{PublicHostname ?? Environment.MachineName}:{port}";
+}
 
 /// <summary>
 /// The HOCON of a sweep node: Akka.Cluster over TCP, the project's serializer for every sweep message, and, on

@@ -49,21 +49,14 @@ public sealed class SyntheticTaskSession : TaskSession
             var tokens = torch.randint(PtbVocabulary, [_steps + 1, b], ScalarType.Int64, generator: _generator).to(Device);
             var input = tokens.narrow(0, 0, _steps);
             var target = tokens.narrow(0, 1, _steps).reshape(-1);
-            var (output, state) = model.Forward(input, _carried, Readout.AllSteps);
-            var logits = output.reshape(-1, output.shape[2]);
-            var loss = nn.functional.cross_entropy(logits, target);
-            long correct = logits.argmax(1).eq(target).sum().item<long>();
-            _pending = state.Detach();
-            return (loss, new BatchStatistics(loss.ToDouble(), correct, target.shape[0], target.shape[0]));
+            (var loss, var stats, _pending) = PtbTaskSession.LanguageModelStep(model, input, target, _carried);
+            return (loss, stats);
         }
         else
         {
             var input = torch.rand([_steps, b, 1], ScalarType.Float32, generator: _generator).to(DType).to(Device);
             var labels = torch.randint(10, [b], ScalarType.Int64, generator: _generator).to(Device);
-            var (output, _) = model.Forward(input, null, Readout.LastStep);
-            var loss = nn.functional.cross_entropy(output, labels);
-            long correct = output.argmax(1).eq(labels).sum().item<long>();
-            return (loss, new BatchStatistics(loss.ToDouble(), correct, b, b));
+            return MnistTaskSession.ClassificationStep(model, input, labels);
         }
     }
 

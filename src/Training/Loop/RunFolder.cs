@@ -1,3 +1,5 @@
+using AsRnnGrid.Training.Checkpoints;
+
 namespace AsRnnGrid.Training.Loop;
 
 /// <summary>The files of one run: run.yaml, metrics.jsonl, result.json and checkpoints/.</summary>
@@ -14,26 +16,8 @@ public sealed class RunFolder(string path)
     /// waiting up to <paramref name="wait"/> for another process that still trains here, such as an orphan
     /// checkpointing after its sweep was killed.
     /// </summary>
-    public IDisposable Lock(TimeSpan wait)
-    {
-        Directory.CreateDirectory(Path);
-        var deadline = DateTime.UtcNow + wait;
-        while (true)
-        {
-            try
-            {
-                return new FileStream(LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(250);
-            }
-            catch (IOException)
-            {
-                throw new RunFolderBusyException($"{Path}: another process is training in this run folder (its .lock is held)");
-            }
-        }
-    }
+    public IDisposable Lock(TimeSpan wait) => ExclusiveLock.TryTake(LockFile, wait)
+        ?? throw new RunFolderBusyException($"{Path}: another process is training in this run folder (its .lock is held)");
 
     /// <summary>
     /// For --restart: moves every file of the folder into previous-&lt;UTC time&gt;/ (nothing is deleted) and returns that folder,

@@ -46,9 +46,16 @@ public sealed class MnistTaskSession : TaskSession
         int start = batchInEpoch * Config.BatchSize;
         int count = Math.Min(Config.BatchSize, _train.Count - start);
         var (input, labels) = Batch(_train, _order.AsSpan(start, count));
+        return ClassificationStep(model, input, labels);
+    }
+
+    /// <summary>One batch of sequence classification read at the last step: loss and statistics.</summary>
+    internal static (Tensor Loss, BatchStatistics Stats) ClassificationStep(SequenceModel model, Tensor input, Tensor labels)
+    {
         var (output, _) = model.Forward(input, null, Readout.LastStep);
         var loss = nn.functional.cross_entropy(output, labels);
         long correct = output.argmax(1).eq(labels).sum().item<long>();
+        long count = labels.shape[0];
         return (loss, new BatchStatistics(loss.ToDouble(), correct, count, count));
     }
 

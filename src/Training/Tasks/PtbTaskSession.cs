@@ -49,12 +49,19 @@ public sealed class PtbTaskSession : TaskSession
         var (start, length) = _windows[batchInEpoch];
         var input = _train.narrow(0, start, length);
         var target = _train.narrow(0, start + 1, length).reshape(-1);
-        var (output, state) = model.Forward(input, _carried, Readout.AllSteps);
+        (var loss, var stats, _pending) = LanguageModelStep(model, input, target, _carried);
+        return (loss, stats);
+    }
+
+    /// <summary>One BPTT window of character prediction from the carried state: loss, statistics and the next state (detached).</summary>
+    internal static (Tensor Loss, BatchStatistics Stats, RecurrentState Next) LanguageModelStep(
+        SequenceModel model, Tensor input, Tensor target, RecurrentState? carried)
+    {
+        var (output, state) = model.Forward(input, carried, Readout.AllSteps);
         var logits = output.reshape(-1, output.shape[2]);
         var loss = nn.functional.cross_entropy(logits, target);
         long correct = logits.argmax(1).eq(target).sum().item<long>();
-        _pending = state.Detach();
-        return (loss, new BatchStatistics(loss.ToDouble(), correct, target.shape[0], target.shape[0]));
+        return (loss, new BatchStatistics(loss.ToDouble(), correct, target.shape[0], target.shape[0]), state.Detach());
     }
 
     RecurrentState? _pending;
