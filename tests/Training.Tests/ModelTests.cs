@@ -182,7 +182,7 @@ public class ModelTests
     [InlineData("rnn", "asrnn", "none")]
     [InlineData("lstm", "asrnn", "none")]
     [InlineData("exprnn", "tanh", "exprnn")]
-    [InlineData("gru", "modrelu", "none")]
+    [InlineData("mamba", "modrelu", "none")]
     public void Invalid_combinations_are_refused(string model, string nonlinear, string mode)
         => Assert.Throws<ArgumentException>(() => ModelFactory.Create(Spec(model, nonlinear, mode), Gen()));
 

@@ -1,5 +1,6 @@
 using AsRnnGrid.Training.Configuration;
 using AsRnnGrid.Training.Models;
+using AsRnnGrid.Training.Tasks;
 using TorchSharp;
 
 namespace AsRnnGrid.Actors.Report;
@@ -10,20 +11,9 @@ namespace AsRnnGrid.Actors.Report;
 /// </summary>
 public static class ParameterCounter
 {
-    /// <summary>PTB's character vocabulary (spec §5.4: V = 50); the other shapes are the task sessions' own.</summary>
-    public const int PtbVocabulary = 50;
-
     public static long Count(RunConfig config)
     {
-        var (input, output, vocabulary, decoder) = config.Task switch
-        {
-            "copy" => (10, 9, 0, "kaiming"),
-            "adding" => (2, 1, 0, "default"),
-            "smnist" or "pmnist" => (1, 10, 0, "default"),
-            "ptb" => (config.Emsize, PtbVocabulary, PtbVocabulary, "uniform"),
-            _ => throw new ConfigurationException($"unknown task '{config.Task}'"),
-        };
-        var spec = ModelSpecResolver.Resolve(config, input, output, vocabulary, decoder);
+        var spec = ModelSpecResolver.Resolve(config, TaskShape.Nominal(config));
         using var generator = new torch.Generator(0, torch.CPU);
         using var model = ModelFactory.Create(spec, generator);
         return model.ParameterCount;

@@ -50,7 +50,7 @@ public static class IterationBench
         PeakMemory.Reset(device);
         using var task = c.Task == "copy" ? TaskSession.Create(config, device, dtype) : new SyntheticTaskSession(config, device, dtype, steps);
         var shape = task.Shape;
-        var spec = ModelSpecResolver.Resolve(config, shape.InputSize, shape.OutputSize, shape.VocabularySize, shape.DecoderInit);
+        var spec = ModelSpecResolver.Resolve(config, shape);
         using var generator = new Generator((ulong)config.RandomSeed, torch.CPU);
         using var model = ModelFactory.Create(spec, generator, device);
         using var optimizer = RunOptimizer.Create(config, model);

@@ -16,7 +16,7 @@ namespace AsRnnGrid.Training.Bench;
 public sealed class SyntheticTaskSession : TaskSession
 {
     const int MnistTrainSamples = 60_000;
-    const int PtbVocabulary = 50;
+    const int PtbVocabulary = TaskShape.PtbVocabulary;
     readonly int _steps;
     readonly Generator _generator;
     readonly Mt19937 _orderRng;
@@ -35,9 +35,9 @@ public sealed class SyntheticTaskSession : TaskSession
 
     bool Ptb => Config.Task == "ptb";
 
-    public override (int, int, int, string) Shape => Ptb
-        ? (Config.Emsize, PtbVocabulary, PtbVocabulary, "uniform")
-        : (1, 10, 0, "default");
+    public override TaskShape Shape => Ptb
+        ? new(Config.Emsize, PtbVocabulary, PtbVocabulary, "uniform", "tokens", _steps)
+        : new(1, 10, 0, "default", "real", _steps);
 
     public override int BatchesPerEpoch => int.MaxValue;
 

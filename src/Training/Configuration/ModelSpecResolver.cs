@@ -1,4 +1,5 @@
 using AsRnnGrid.Training.Models;
+using AsRnnGrid.Training.Tasks;
 using TorchSharp;
 
 namespace AsRnnGrid.Training.Configuration;
@@ -9,17 +10,26 @@ namespace AsRnnGrid.Training.Configuration;
 /// </summary>
 public static class ModelSpecResolver
 {
-    public static ModelSpec Resolve(RunConfig c, int inputSize, int outputSize, int vocabularySize, string decoderInit)
+    public static ModelSpec Resolve(RunConfig c, TaskShape shape)
     {
         Check(c);
-        string nonlinear = c.Nonlinear != "auto" ? c.Nonlinear : c.Model == "asrnn" ? "asrnn" : "modrelu";
+        int inputSize = shape.InputSize, outputSize = shape.OutputSize, vocabularySize = shape.VocabularySize;
+        // NRU's output layer is Xavier-normal with a zero bias (spec §2.10) on every task.
+        string decoderInit = c.Model == "nru" ? "xavier" : shape.DecoderInit;
+        int n1 = c.HiddenSize - c.EnrnnN2;
+        string nonlinear = c.Nonlinear != "auto" ? c.Nonlinear : c.Model switch
+        {
+            "asrnn" => "asrnn",
+            "gru" or "glstm" or "nru" => "none",
+            _ => "modrelu",
+        };
         string mode = c.Model switch
         {
             "asrnn" => c.Mode == "auto" ? TaskDefaults.AsRnnMode(c.Task) : c.Mode,
             "exprnn" => "exprnn",
             "dtriv" => "dtriv",
             "scornn" => "cayley",
-            _ => "none",
+            _ => "none", // rnn and the gated models have none; nnrnn (static exp) and enrnn (static Cayley) fix their own
         };
         return new ModelSpec
         {
@@ -28,8 +38,23 @@ public static class ModelSpecResolver
             Init = c.Init, A = c.A, B = c.B, Eps = c.Eps, RhoRatDen = c.RhoRatDen, ForgetBias = c.ForgetBias,
             K = c.K == "infty" ? 0 : int.Parse(c.K, System.Globalization.CultureInfo.InvariantCulture), M = c.M,
             LstmReadout = c.LstmReadout, DecoderInit = decoderInit, Fused = c.Fused,
+            InputKind = shape.InputKind, SequenceLength = shape.SequenceLength,
+            Delta = c.Delta, TDecay = c.TDecay,
+            EnrnnN2 = c.EnrnnN2, EnrnnNegOnes = c.EnrnnNegOnes >= 0 ? c.EnrnnNegOnes : (int)Math.Round(0.3 * n1, MidpointRounding.AwayFromZero),
+            NruMemory = c.NruMemory, NruHeads = c.NruHeads,
+            // Chrono's T_max (spec §2.11 leaves the per-task value open): the task's sequence length, its longest possible dependency.
+            Chrono = c.Chrono, TMax = c.TMax > 0 ? c.TMax : shape.SequenceLength,
+            Gate = c.Gate, KafSize = c.KafSize, KafBoundary = c.KafBoundary, KafInit = c.KafInit,
+            GlstmBudget = c.GlstmBudget, GlstmSigma = c.GlstmSigma,
+            Aux = c.Aux, AuxWeight = c.AuxWeight, AuxLength = c.AuxLength, AuxAnchors = c.AuxAnchors, AuxTruncate = c.AuxTruncate,
             DType = c.DType == "float64" ? torch.ScalarType.Float64 : torch.ScalarType.Float32,
         };
+    }
+
+    static bool IsSquare(long n)
+    {
+        long r = (long)Math.Round(Math.Sqrt(n));
+        return r * r == n;
     }
 
     /// <summary>Refuses the combinations the specification calls invalid.</summary>
@@ -47,5 +72,23 @@ public static class ModelSpecResolver
             throw new ConfigurationException($"a ({c.A}) must not exceed b ({c.B})");
         if (c.Task == "copy" && c.DelayLength < 1)
             throw new ConfigurationException("delay_length must be at least 1 on the copy task");
+        if (c.Model is "gru" or "glstm" or "nru" && c.Nonlinear != "auto" || c.Model is "nnrnn" or "enrnn" && c.Nonlinear is not ("auto" or "modrelu"))
+            throw new ConfigurationException($"model {c.Model} has its own nonlinearity ({(c.Model is "nnrnn" or "enrnn" ? "modrelu" : c.Model == "nru" ? "ReLU" : "its gates")}): leave nonlinear at auto");
+        if (c.Chrono && c.Model is not ("lstm" or "gru" or "glstm"))
+            throw new ConfigurationException($"chrono initialises the gate biases of lstm, gru and glstm; model {c.Model} has no gates");
+        if (c.Chrono && c.TMax is > 0 and <= 2)
+            throw new ConfigurationException($"t_max ({c.TMax}) must exceed 2: chrono draws log U(1, t_max - 1)");
+        if (c.Gate == "kaf" && c.Model is not ("lstm" or "gru"))
+            throw new ConfigurationException($"gate kaf replaces the sigmoid gates of lstm and gru; model {c.Model} has none");
+        if (c.Aux != "none" && c.Model != "lstm")
+            throw new ConfigurationException($"aux {c.Aux} trains an auxiliary LSTM beside model lstm; model {c.Model} takes aux none");
+        if (c.GlstmBudget > 0 && c.Model != "glstm")
+            throw new ConfigurationException($"glstm_budget applies to model glstm only, not {c.Model}");
+        if (c.Model == "enrnn" && c.EnrnnN2 >= c.HiddenSize)
+            throw new ConfigurationException($"enrnn_n2 ({c.EnrnnN2}) must be below hidden_size ({c.HiddenSize}): hidden_size = n1 + n2 with n1 at least 1");
+        if (c.Model == "enrnn" && c.EnrnnNegOnes > c.HiddenSize - c.EnrnnN2)
+            throw new ConfigurationException($"enrnn_neg_ones ({c.EnrnnNegOnes}) exceeds n1 = hidden_size - enrnn_n2 = {c.HiddenSize - c.EnrnnN2}");
+        if (c.Model == "nru" && !IsSquare((long)c.NruMemory * c.NruHeads))
+            throw new ConfigurationException($"NRU needs sqrt(nru_memory * nru_heads) to be an integer; {c.NruMemory} * {c.NruHeads} = {(long)c.NruMemory * c.NruHeads} is not a square");
     }
 }

@@ -9,7 +9,8 @@ public sealed record RunConfig
     [TrainOption("task", "copy | adding | smnist | pmnist | ptb", Choices = ["copy", "adding", "smnist", "pmnist", "ptb"])]
     public string Task { get; init; } = "copy";
 
-    [TrainOption("model", "asrnn | exprnn | dtriv | scornn | rnn | lstm", Choices = ["asrnn", "exprnn", "dtriv", "scornn", "rnn", "lstm"])]
+    [TrainOption("model", "asrnn | exprnn | dtriv | scornn | rnn | lstm | gru | glstm | nnrnn | enrnn | nru",
+        Choices = ["asrnn", "exprnn", "dtriv", "scornn", "rnn", "lstm", "gru", "glstm", "nnrnn", "enrnn", "nru"])]
     public string Model { get; init; } = "asrnn";
 
     [TrainOption("nonlinear", "auto (the model's own) | asrnn | modrelu | tanh (rnn only, a new variant)", Choices = ["auto", "asrnn", "modrelu", "tanh"])]
@@ -71,6 +72,83 @@ public sealed record RunConfig
 
     [TrainOption("M", "dtriv: project onto the orthogonal group every M rebases", Min = 1, Max = 1e9)]
     public int M { get; init; } = 100;
+
+    // The options below came after the first release. Each is left out of the configuration hash while it holds its
+    // default (OmittedAtDefault), so the run ids and checkpoints of sweeps written before them stay valid.
+    // Never change one of these defaults: a run at the old default would silently take the new one under the same id.
+
+    [TrainOption("optimizer", "rmsprop (the reference's) | adam (NRU; nnRNN's README); with adam, rmsprop_lr and rmsprop_constr_lr are the two groups' rates",
+        Choices = ["rmsprop", "adam"], OmittedAtDefault = true)]
+    public string Optimizer { get; init; } = "rmsprop";
+
+    [TrainOption("adam_beta1", "Adam: beta1 (nnRNN's PTB README uses 0)", Min = 0, Max = 0.999999, OmittedAtDefault = true)]
+    public double AdamBeta1 { get; init; } = 0.9;
+
+    [TrainOption("adam_beta2", "Adam: beta2", Min = 0, Max = 0.999999999, OmittedAtDefault = true)]
+    public double AdamBeta2 { get; init; } = 0.999;
+
+    [TrainOption("delta", "nnRNN: weight of the penalty delta * sum (gamma - 1)^2 (the script's alam)", Min = 0, Max = 1e6, OmittedAtDefault = true)]
+    public double Delta { get; init; } = 1e-4;
+
+    [TrainOption("t_decay", "nnRNN: L2 weight decay on the strictly upper triangular T (the script's Tdecay)", Min = 0, Max = 1e3, OmittedAtDefault = true)]
+    public double TDecay { get; init; } = 1e-6;
+
+    [TrainOption("enrnn_n2", "ENRNN: size of the eigenvalue-normalised block (hidden_size = n1 + n2)", Min = 1, Max = 100_000, OmittedAtDefault = true)]
+    public int EnrnnN2 { get; init; } = 20;
+
+    [TrainOption("enrnn_neg_ones", "ENRNN: entries -1 in D1 of the scoRNN block; -1: round(0.3 n1), the ratio of the code's defaults (52 of 172, 29 of 96)",
+        Min = -1, Max = 100_000, OmittedAtDefault = true)]
+    public int EnrnnNegOnes { get; init; } = -1;
+
+    [TrainOption("nru_memory", "NRU: size m_s of the flat memory", Min = 1, Max = 1_000_000, OmittedAtDefault = true)]
+    public int NruMemory { get; init; } = 256;
+
+    [TrainOption("nru_heads", "NRU: write and erase heads k (sqrt(nru_memory * k) must be an integer)", Min = 1, Max = 1000, OmittedAtDefault = true)]
+    public int NruHeads { get; init; } = 4;
+
+    [TrainOption("chrono", "lstm, gru, glstm: chrono initialisation of the gate biases (Tallec & Ollivier 2018)", OmittedAtDefault = true)]
+    public bool Chrono { get; init; }
+
+    [TrainOption("t_max", "chrono: the longest expected dependency T_max; 0: the task's sequence length (copy L + 2K, adding T, MNIST 784, PTB bptt)",
+        Min = 0, Max = 1e9, OmittedAtDefault = true)]
+    public double TMax { get; init; }
+
+    [TrainOption("gate", "lstm, gru: sigmoid | kaf (kernel activation function gates, Scardapane et al. 2018)", Choices = ["sigmoid", "kaf"], OmittedAtDefault = true)]
+    public string Gate { get; init; } = "sigmoid";
+
+    [TrainOption("kaf_size", "KAF gates: dictionary size D", Min = 2, Max = 1000, OmittedAtDefault = true)]
+    public int KafSize { get; init; } = 20;
+
+    [TrainOption("kaf_boundary", "KAF gates: the dictionary spans [-boundary, boundary]", Min = 1e-6, Max = 1e6, OmittedAtDefault = true)]
+    public double KafBoundary { get; init; } = 3;
+
+    [TrainOption("kaf_init", "KAF gates: identity (ridge regression to f(s) = s, so each gate starts as the plain sigmoid) | normal (N(0, 0.3^2))",
+        Choices = ["identity", "normal"], OmittedAtDefault = true)]
+    public string KafInit { get; init; } = "identity";
+
+    [TrainOption("glstm_budget", "g-LSTM: weight lambda of the compute-budget loss lambda * sum_t sum_j k_t^j (0: off)", Min = 0, Max = 1e6, OmittedAtDefault = true)]
+    public double GlstmBudget { get; init; }
+
+    [TrainOption("glstm_sigma", "g-LSTM: initial width sigma of every time gate as a fraction of the sequence length (centres mu spread evenly over it)", Min = 1e-6, Max = 1e6, OmittedAtDefault = true)]
+    public double GlstmSigma { get; init; } = 0.1;
+
+    [TrainOption("aux", "lstm: auxiliary loss none | reconstruct (r-LSTM) | predict (p-LSTM) (Trinh et al. 2018)", Choices = ["none", "reconstruct", "predict"], OmittedAtDefault = true)]
+    public string Aux { get; init; } = "none";
+
+    [TrainOption("aux_weight", "auxiliary loss: its weight in the total loss", Min = 0, Max = 1e6, OmittedAtDefault = true)]
+    public double AuxWeight { get; init; } = 1;
+
+    [TrainOption("aux_length", "auxiliary loss: length of the reconstructed or predicted segment", Min = 1, Max = 1e7, OmittedAtDefault = true)]
+    public int AuxLength { get; init; } = 50;
+
+    [TrainOption("aux_anchors", "auxiliary loss: anchors drawn per sequence", Min = 1, Max = 1e4, OmittedAtDefault = true)]
+    public int AuxAnchors { get; init; } = 1;
+
+    [TrainOption("aux_truncate", "auxiliary loss: steps of the main LSTM its gradient reaches back from an anchor", Min = 1, Max = 1e7, OmittedAtDefault = true)]
+    public int AuxTruncate { get; init; } = 300;
+
+    [TrainOption("copy_recall_offset", "copy: 0, recall starts at the marker (REF, EXP); 1, one step after it (nnRNN, scoRNN, ENRNN)", Min = 0, Max = 1, OmittedAtDefault = true)]
+    public int CopyRecallOffset { get; init; }
 
     [TrainOption("recall_length", "copy: number of digits to remember", Min = 1, Max = 1e6)]
     public int RecallLength { get; init; } = 10;

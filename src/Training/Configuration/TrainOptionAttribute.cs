@@ -12,4 +12,6 @@ public sealed class TrainOptionAttribute(string name, string help) : Attribute
     public double Max { get; init; } = double.PositiveInfinity;
     /// <summary>Operational options (device, folders, checkpoint cadence) may change between a run and its resume.</summary>
     public bool Operational { get; init; }
+    /// <summary>Left out of the configuration hash while at its default: options added after the first release, so old run ids hold.</summary>
+    public bool OmittedAtDefault { get; init; }
 }

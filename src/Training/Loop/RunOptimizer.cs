@@ -8,15 +8,21 @@ namespace AsRnnGrid.Training.Loop;
 /// <summary>The run's optimiser, shared by the training loop and the benchmark so both time the same step.</summary>
 public static class RunOptimizer
 {
-    /// <summary>One RMSprop, two groups (spec §6.1): the recurrent kernel at rmsprop_constr_lr, everything else at rmsprop_lr.</summary>
+    /// <summary>
+    /// One optimiser over the model's parameter groups (spec §6.1, §2.15): RMSprop (the reference's; eps 1e-8, no momentum,
+    /// not centred) or Adam (NRU, nnRNN's README; eps 1e-8), each group at rmsprop_lr or rmsprop_constr_lr with its own
+    /// weight decay. PyTorch's weight decay adds lambda * theta to the gradient, the penalty lambda/2 ||theta||^2 (nnRNN's Tdecay).
+    /// </summary>
     public static OptimizerHelper Create(RunConfig config, SequenceModel model)
     {
-        var groups = new List<RMSProp.ParamGroup>
-        {
-            new(model.MainParameters(), config.RmspropLr, config.Alpha, 1e-8, 0, 0, false),
-        };
-        if (model.RecurrentParameters().Count > 0)
-            groups.Add(new RMSProp.ParamGroup(model.RecurrentParameters(), config.RmspropConstrLr, config.Alpha, 1e-8, 0, 0, false));
-        return torch.optim.RMSProp(groups, config.RmspropLr, config.Alpha, 1e-8, 0, 0, false, false);
+        var groups = model.ParameterGroups().Where(g => g.Parameters.Count > 0).ToArray();
+        double Rate(ParameterGroup g) => g.Rate == GroupRate.Main ? config.RmspropLr : config.RmspropConstrLr;
+        if (config.Optimizer == "adam")
+            return torch.optim.Adam(
+                groups.Select(g => new Adam.ParamGroup(g.Parameters, Rate(g), config.AdamBeta1, config.AdamBeta2, 1e-8, g.WeightDecay, false, false)),
+                config.RmspropLr, config.AdamBeta1, config.AdamBeta2, 1e-8, 0, false, false);
+        return torch.optim.RMSProp(
+            groups.Select(g => new RMSProp.ParamGroup(g.Parameters, Rate(g), config.Alpha, 1e-8, g.WeightDecay, 0, false)),
+            config.RmspropLr, config.Alpha, 1e-8, 0, 0, false, false);
     }
 }

@@ -65,7 +65,7 @@ public sealed class TrainingRun
         var dtype = _config.DType == "float64" ? ScalarType.Float64 : ScalarType.Float32;
         using var task = TaskSession.Create(_config, device, dtype);
         var shape = task.Shape;
-        var spec = ModelSpecResolver.Resolve(_config, shape.InputSize, shape.OutputSize, shape.VocabularySize, shape.DecoderInit);
+        var spec = ModelSpecResolver.Resolve(_config, shape);
         using var generator = new torch.Generator((ulong)_config.RandomSeed, torch.CPU);
         using var model = ModelFactory.Create(spec, generator, device);
         using var optimizer = RunOptimizer.Create(_config, model);

@@ -29,5 +29,5 @@ public static class TrainingStep
     }
 
     /// <summary>Every trained parameter, main group first (the set clipped together).</summary>
-    public static Parameter[] Trainable(SequenceModel model) => model.MainParameters().Concat(model.RecurrentParameters()).ToArray();
+    public static Parameter[] Trainable(SequenceModel model) => model.ParameterGroups().SelectMany(g => g.Parameters).ToArray();
 }

@@ -27,6 +27,17 @@ public static class Initializers
     public static Tensor KaimingNormal(long rows, long cols, ScalarType dtype, Generator g)
         => Normal([rows, cols], Math.Sqrt(2.0 / cols), dtype, g);
 
+    /// <summary>Xavier/Glorot normal: N(0, 2 / (fan_in + fan_out)), fan_in = columns, fan_out = rows.</summary>
+    public static Tensor XavierNormal(long rows, long cols, ScalarType dtype, Generator g)
+        => Normal([rows, cols], Math.Sqrt(2.0 / (rows + cols)), dtype, g);
+
+    /// <summary>Xavier/Glorot uniform: U(-a, a), a = sqrt(6 / (fan_in + fan_out)).</summary>
+    public static Tensor XavierUniform(long rows, long cols, ScalarType dtype, Generator g)
+    {
+        double bound = Math.Sqrt(6.0 / (rows + cols));
+        return Uniform([rows, cols], -bound, bound, dtype, g);
+    }
+
     /// <summary>
     /// PyTorch's orthogonal_ (gain 1): QR of a Gaussian, Q's columns signed by diag(R); transposed when rows &lt; cols.
     /// An H x 1 matrix becomes a random unit vector.

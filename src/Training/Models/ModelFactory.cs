@@ -17,14 +17,20 @@ public static class ModelFactory
         return spec.Model switch
         {
             "lstm" => new Lstm(spec, generator, device),
-            _ => new OrthogonalRnn(spec, generator, device),
+            "asrnn" or "exprnn" or "dtriv" or "scornn" or "rnn" => new OrthogonalRnn(spec, generator, device),
+            _ => throw new ArgumentException($"model '{spec.Model}' is not built yet"),
         };
     }
 
     static void Validate(ModelSpec spec)
     {
+        if (spec.Model is "gru" or "glstm" or "nnrnn" or "enrnn" or "nru")
+        {
+            if (spec.HiddenSize < 2) throw new ArgumentException("hidden_size must be at least 2");
+            return; // each checks the rest of its spec itself
+        }
         if (spec.Model is not ("asrnn" or "exprnn" or "dtriv" or "scornn" or "rnn" or "lstm"))
-            throw new ArgumentException($"unknown model '{spec.Model}' (expected asrnn, exprnn, dtriv, scornn, rnn or lstm)");
+            throw new ArgumentException($"unknown model '{spec.Model}' (expected asrnn, exprnn, dtriv, scornn, rnn, lstm, gru, glstm, nnrnn, enrnn or nru)");
         if (spec.Model is "rnn" or "lstm" && spec.Nonlinear == "asrnn")
             throw new ArgumentException($"model {spec.Model} cannot use the asrnn nonlinearity (it needs an orthogonal mode)");
         if (spec.Nonlinear == "tanh" && spec.Model != "rnn")

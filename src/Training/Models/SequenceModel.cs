@@ -17,16 +17,19 @@ public abstract class SequenceModel : nn.Module
     /// </summary>
     public abstract (Tensor Output, RecurrentState State) Forward(Tensor input, RecurrentState? state, Readout readout);
 
-    /// <summary>Parameters trained at rmsprop_constr_lr (the reference's "recurrent_kernel" group).</summary>
-    public abstract IReadOnlyList<TorchSharp.Modules.Parameter> RecurrentParameters();
-
-    /// <summary>Every other trainable parameter (rmsprop_lr).</summary>
-    public abstract IReadOnlyList<TorchSharp.Modules.Parameter> MainParameters();
+    /// <summary>
+    /// The optimiser's parameter groups, main group first; every trainable parameter is in exactly one.
+    /// The order is part of a checkpoint's optimiser state, so a model never reorders its groups.
+    /// </summary>
+    public abstract IReadOnlyList<ParameterGroup> ParameterGroups();
 
     /// <summary>Parameter count as the papers count it (a skew parameter of n x n counts n(n-1)/2).</summary>
     public abstract long ParameterCount { get; }
 
-    /// <summary>Extra loss terms (penalties) added to the task loss; null when the model has none.</summary>
+    /// <summary>
+    /// Extra loss terms added to the task loss of the training forward just run (nnRNN's penalty, g-LSTM's budget, the
+    /// auxiliary losses); null when there are none. Reading it clears what the forward left, so call it once per step.
+    /// </summary>
     public virtual Tensor? RegularizationLoss() => null;
 
     /// <summary>Called after every optimiser step: cached recurrent matrices are stale (dtriv counts a generation event on the next read).</summary>

@@ -19,7 +19,7 @@ public sealed class AddingTaskSession : TaskSession
         _rng = new Mt19937((uint)config.RandomSeed);
     }
 
-    public override (int, int, int, string) Shape => (2, 1, 0, "default");
+    public override TaskShape Shape => new(2, 1, 0, "default", "real", Config.SeqLength);
     public override int BatchesPerEpoch => 0;
     public override double? Baseline => 1.0 / 6.0;
 

@@ -19,11 +19,11 @@ public sealed class CopyTaskSession : TaskSession
 
     public CopyTaskSession(RunConfig config, Device device, ScalarType dtype) : base(config, device, dtype)
     {
-        _task = new CopyMemoryTask(config.RecallLength, config.DelayLength);
+        _task = new CopyMemoryTask(config.RecallLength, config.DelayLength, config.CopyRecallOffset);
         _rng = new Mt19937((uint)config.RandomSeed);
     }
 
-    public override (int, int, int, string) Shape => (10, 9, 0, "kaiming");
+    public override TaskShape Shape => new(10, 9, 0, "kaiming", "one_hot", _task.SequenceLength);
     public override int BatchesPerEpoch => 0;
     public override double? Baseline => _task.BaselineLoss;
 

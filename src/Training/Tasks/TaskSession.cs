@@ -24,7 +24,7 @@ public abstract class TaskSession : IDisposable
     public ScalarType DType { get; }
 
     /// <summary>The model's input and output sizes for this task (the rest of the spec comes from the config).</summary>
-    public abstract (int InputSize, int OutputSize, int VocabularySize, string DecoderInit) Shape { get; }
+    public abstract TaskShape Shape { get; }
 
     /// <summary>Optimiser steps per epoch; 0 for iteration tasks.</summary>
     public abstract int BatchesPerEpoch { get; }
