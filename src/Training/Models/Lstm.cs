@@ -8,7 +8,8 @@ namespace AsRnnGrid.Training.Models;
 /// The reference's LSTM (spec §2.7): PyTorch LSTMCell semantics, gates (i, f, g, o), two bias vectors, every
 /// weight and bias U(-1/sqrt H, 1/sqrt H), then the forget slice [H, 2H) of both biases set to forget_bias / 2.
 /// lstm_readout: hidden decodes h_t (a standard LSTM); cell decodes c_t (the reference's quirk, for its numbers).
-/// All parameters are in the main group.
+/// All parameters are in the main group. chrono: true replaces the bias initialisation by <see cref="ChronoInit.Lstm"/>
+/// (forget_bias is then unused).
 /// Fused (spec §8.6): nn.LSTM (cuDNN on CUDA) with these very weights, where h is decoded or only the last c;
 /// decoding c at every step keeps the cell loop, since the fused LSTM returns c for the last step only.
 /// </summary>
@@ -26,8 +27,13 @@ public sealed class Lstm : RecurrentNetwork
         var whh = Initializers.DefaultLinear([4 * h, h], h, dtype, g);
         var bih = Initializers.DefaultLinear([4 * h], h, dtype, g);
         var bhh = Initializers.DefaultLinear([4 * h], h, dtype, g);
-        bih[TensorIndex.Slice(h, 2 * h)] = torch.tensor(spec.ForgetBias / 2).to(dtype);
-        bhh[TensorIndex.Slice(h, 2 * h)] = torch.tensor(spec.ForgetBias / 2).to(dtype);
+        if (spec.Chrono)
+            (bih, bhh) = ChronoInit.Lstm(h, spec.TMax, dtype, g);
+        else
+        {
+            bih[TensorIndex.Slice(h, 2 * h)] = torch.tensor(spec.ForgetBias / 2).to(dtype);
+            bhh[TensorIndex.Slice(h, 2 * h)] = torch.tensor(spec.ForgetBias / 2).to(dtype);
+        }
         _weightIh = Main("weight_ih", wih);
         _weightHh = Main("weight_hh", whh);
         _biasIh = Main("bias_ih", bih);
