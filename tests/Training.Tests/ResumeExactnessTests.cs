@@ -7,7 +7,7 @@ namespace AsRnnGrid.Training.Tests;
 /// <summary>N iterations in one go equal the same run stopped at k and resumed to N: parameters bit for bit, metrics line for line.</summary>
 public class ResumeExactnessTests
 {
-    static void AssertResumeIsExact(RunConfig config, long stopAfter)
+    internal static void AssertResumeIsExact(RunConfig config, long stopAfter)
     {
         var straight = TestRuns.NewFolder();
         var interrupted = TestRuns.NewFolder();
