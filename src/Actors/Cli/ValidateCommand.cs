@@ -41,7 +41,7 @@ public static class ValidateCommand
             table.AddRow(
                 Markup.Escape(run.Id), Markup.Escape(run.Experiment), c.Task, c.Model,
                 c.HiddenSize.ToString(CultureInfo.InvariantCulture),
-                $"{Rate(c.RmspropLr)} / {(c.Model == "lstm" ? "-" : Rate(c.RmspropConstrLr))}",
+                $"{Rate(c.RmspropLr)} / {(c.UsesRecurrentRate ? Rate(c.RmspropConstrLr) : "-")}",
                 c.IsEpochTask ? $"{c.Epochs} epochs" : $"{c.Iterations} iterations",
                 c.RandomSeed.ToString(CultureInfo.InvariantCulture));
         }

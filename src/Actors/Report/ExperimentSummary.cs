@@ -88,6 +88,7 @@ public sealed record ExperimentSummary(string Name, string Task, TaskMetric Metr
     /// <summary>The papers' order of models: the proposed one first, the baselines after.</summary>
     static int ModelOrder(string model) => model switch
     {
-        "asrnn" => 0, "exprnn" => 1, "dtriv" => 2, "scornn" => 3, "rnn" => 4, "lstm" => 5, _ => 6,
+        "asrnn" => 0, "exprnn" => 1, "dtriv" => 2, "scornn" => 3, "rnn" => 4, "lstm" => 5,
+        "nnrnn" => 6, "enrnn" => 7, "nru" => 8, "gru" => 9, "glstm" => 10, _ => 11,
     };
 }

@@ -202,6 +202,9 @@ public sealed record RunConfig
     [TrainOption("keep_checkpoints", "checkpoints kept in the run folder", Min = 1, Max = 1000, Operational = true)]
     public int KeepCheckpoints { get; init; } = 2;
 
+    /// <summary>False for the models with one learning rate (rmsprop_constr_lr unused): the gated models and NRU.</summary>
+    public bool UsesRecurrentRate => Model is not ("lstm" or "gru" or "glstm" or "nru");
+
     /// <summary>True for the tasks measured in epochs.</summary>
     public bool IsEpochTask => Task is "smnist" or "pmnist" or "ptb";
 }
