@@ -12,6 +12,11 @@ public class RunOptimizerTests
     public void Rmsprop_steps_follow_the_formula_with_each_groups_rate()
         => AssertTwoRmspropSteps("exprnn", "recurrent_kernel.X", decayed: null, decay: 0);
 
+    /// <summary>nnRNN: weight decay (λθ added to the gradient) on T alone; Λ_P alone at the recurrent rate.</summary>
+    [Fact]
+    public void Rmsprop_decays_only_nnrnn_T()
+        => AssertTwoRmspropSteps("nnrnn", "log_p.X", decayed: "t", decay: 0.3);
+
     /// <summary>
     /// Two steps with a fixed gradient c per parameter, from a state where every parameter is nonzero, against
     /// v = αv + (1-α)g², θ -= lr g / (√v + 1e-8), g = c (+ λθ for the decayed parameter).
