@@ -1,6 +1,8 @@
 using AsRnnGrid.Training.Checkpoints;
 using AsRnnGrid.Training.Configuration;
 using AsRnnGrid.Training.Loop;
+using AsRnnGrid.Training.Models;
+using TorchSharp;
 
 namespace AsRnnGrid.Training.Tests;
 
@@ -28,8 +30,33 @@ public class ResumeExactnessTests
     [InlineData("scornn")]
     [InlineData("rnn")]
     [InlineData("lstm")]
+    [InlineData("nnrnn")]
+    [InlineData("enrnn")]
     public void Copy_run_resumed_midway_is_bit_identical(string model)
         => AssertResumeIsExact(TestRuns.TinyCopy(model), stopAfter: 5);
+
+    /// <summary>
+    /// ENRNN's sticky flag: with seed 4, ρ(W2) passes 1 at the second forward and stays below 1 afterwards, so after the
+    /// resume at step 5 only the checkpointed flag keeps W̄2 = W2 / ρ(W2) (a re-check would find ρ &lt; 1).
+    /// </summary>
+    [Fact]
+    public void Enrnn_resumed_after_the_normalisation_started_is_bit_identical()
+    {
+        var config = TestRuns.TinyCopy("enrnn", ("enrnn_n2", "6"), ("random_seed", "4"));
+        AssertResumeIsExact(config, stopAfter: 5);
+        var folder = TestRuns.NewFolder();
+        TestRuns.Train(config, folder);
+        var spec = new ModelSpec
+        {
+            Model = "enrnn", Nonlinear = "modrelu", Mode = "none", InputSize = 10, HiddenSize = 8, OutputSize = 9, EnrnnN2 = 6, EnrnnNegOnes = 1,
+            DecoderInit = "kaiming",
+        };
+        var model = (EnRnn)ModelFactory.Create(spec, new torch.Generator(1, torch.CPU));
+        using (var reader = new BinaryReader(new MemoryStream(TestRuns.FinalModelBytes(folder)))) model.load(reader);
+        Assert.True(model.Normalised);
+        var w2 = model.named_parameters().First(p => p.name == "w2").parameter;
+        Assert.True(torch.linalg.eigvals(w2).abs().max().ToDouble() < 1);
+    }
 
     [Fact]
     public void Dtriv_resumed_across_a_rebase_is_bit_identical()

@@ -84,6 +84,8 @@ public static class ModelSpecResolver
             throw new ConfigurationException($"aux {c.Aux} trains an auxiliary LSTM beside model lstm; model {c.Model} takes aux none");
         if (c.GlstmBudget > 0 && c.Model != "glstm")
             throw new ConfigurationException($"glstm_budget applies to model glstm only, not {c.Model}");
+        if (c.Model == "nnrnn" && c.HiddenSize % 2 != 0)
+            throw new ConfigurationException($"nnrnn needs an even hidden_size (its rotations are 2 x 2 blocks), got {c.HiddenSize}");
         if (c.Model == "enrnn" && c.EnrnnN2 >= c.HiddenSize)
             throw new ConfigurationException($"enrnn_n2 ({c.EnrnnN2}) must be below hidden_size ({c.HiddenSize}): hidden_size = n1 + n2 with n1 at least 1");
         if (c.Model == "enrnn" && c.EnrnnNegOnes > c.HiddenSize - c.EnrnnN2)

@@ -21,8 +21,9 @@ public static class RunOptimizer
             return torch.optim.Adam(
                 groups.Select(g => new Adam.ParamGroup(g.Parameters, Rate(g), config.AdamBeta1, config.AdamBeta2, 1e-8, g.WeightDecay, false, false)),
                 config.RmspropLr, config.AdamBeta1, config.AdamBeta2, 1e-8, 0, false, false);
+        // Named arguments: TorchSharp's RMSProp.ParamGroup takes (lr, eps, alpha, ...), not torch.optim.RMSProp's (lr, alpha, eps, ...).
         return torch.optim.RMSProp(
-            groups.Select(g => new RMSProp.ParamGroup(g.Parameters, Rate(g), config.Alpha, 1e-8, g.WeightDecay, 0, false)),
-            config.RmspropLr, config.Alpha, 1e-8, 0, 0, false, false);
+            groups.Select(g => new RMSProp.ParamGroup(g.Parameters, lr: Rate(g), eps: 1e-8, alpha: config.Alpha, weight_decay: g.WeightDecay, momentum: 0, centered: false)),
+            lr: config.RmspropLr, alpha: config.Alpha, eps: 1e-8, weight_decay: 0, momentum: 0, centered: false, maximize: false);
     }
 }

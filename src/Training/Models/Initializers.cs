@@ -55,7 +55,8 @@ public static class Initializers
 
     /// <summary>
     /// A skew matrix in the block-diagonal layout of REF/EXP's create_diag: s_j at (2j, 2j+1), -s_j at (2j+1, 2j).
-    /// Henaff: s ~ U(-pi, pi). Cayley: s = -tan(u/2), u ~ U(0, pi/2) (spec §3).
+    /// Henaff: s ~ U(-pi, pi). Cayley: s = -tan(u/2), u ~ U(0, pi/2). cayley_positive: ENRNN's Cayley init,
+    /// s = +tan(u/2) (spec §3 "Cayley (EN)").
     /// </summary>
     public static Tensor SkewInit(string kind, long n, ScalarType dtype, Generator g)
     {
@@ -64,7 +65,8 @@ public static class Initializers
         {
             "henaff" => Uniform([blocks], -Math.PI, Math.PI, ScalarType.Float64, g),
             "cayley" => -(Uniform([blocks], 0, Math.PI / 2, ScalarType.Float64, g) / 2).tan(),
-            _ => throw new ArgumentException($"unknown skew initialiser '{kind}' (expected henaff or cayley)"),
+            "cayley_positive" => (Uniform([blocks], 0, Math.PI / 2, ScalarType.Float64, g) / 2).tan(),
+            _ => throw new ArgumentException($"unknown skew initialiser '{kind}' (expected henaff, cayley or cayley_positive)"),
         };
         var values = s.data<double>().ToArray();
         var a = new double[n * n];

@@ -18,6 +18,8 @@ public static class ModelFactory
         {
             "lstm" => new Lstm(spec, generator, device),
             "asrnn" or "exprnn" or "dtriv" or "scornn" or "rnn" => new OrthogonalRnn(spec, generator, device),
+            "nnrnn" => new NnRnn(spec, generator, device),
+            "enrnn" => new EnRnn(spec, generator, device),
             _ => throw new ArgumentException($"model '{spec.Model}' is not built yet"),
         };
     }

@@ -144,31 +144,18 @@ public sealed class OrthogonalRnn : RecurrentNetwork
         return (outputs, new RecurrentState(outputs.select(0, steps - 1)));
     }
 
-    /// <summary>
-    /// modReLU has no fused kernel: the per-step loop with the fewest kernels the formula allows, the input projection
-    /// of all steps in one product before it and z_t = A_t + h_{t-1} Rᵀ in one addmm (the cell takes two).
-    /// </summary>
+    /// <summary>modReLU has no fused kernel: the shared lean per-step loop (one addmm per step).</summary>
     (Tensor Outputs, RecurrentState State) RecurModReluLean(Tensor x, RecurrentState? state, bool allSteps)
     {
-        long steps = x.shape[0], batch = x.shape[1], h = Spec.HiddenSize;
+        long batch = x.shape[1], h = Spec.HiddenSize;
         var projected = nn.functional.linear(x, _inputWeight, _inputBias);
-        var rT = RecurrentMatrix().t();
-        var bias = _modReluBias!;
         var hidden = state?.Parts[0] ?? torch.zeros([batch, h], Spec.DType, Device);
-        var inputs = projected.unbind(0);
-        var outputs = allSteps ? new Tensor[steps] : null;
-        for (long t = 0; t < steps; t++)
-        {
-            var z = torch.addmm(inputs[t], hidden, rT, 1, 1);
-            // sign(z) · max(0, |z| + b); the sum is a temporary, so relu may overwrite it.
-            hidden = z.sign() * (z.abs() + bias).relu_();
-            if (outputs is not null) outputs[t] = hidden;
-        }
-        return (outputs is not null ? torch.stack(outputs) : hidden, new RecurrentState(hidden));
+        var (outputs, last) = ModReluRecurrence.Run(projected, RecurrentMatrix().t(), _modReluBias!, hidden, allSteps, lean: true);
+        return (outputs, new RecurrentState(last));
     }
 
     /// <summary>modReLU: sign(z) · max(0, |z| + b), with sign(0) = 0.</summary>
-    public static Tensor ModRelu(Tensor z, Tensor bias) => z.sign() * nn.functional.relu(z.abs() + bias);
+    public static Tensor ModRelu(Tensor z, Tensor bias) => ModReluRecurrence.ModRelu(z, bias);
 
     public override void OnParametersUpdated()
     {

@@ -79,6 +79,9 @@ public abstract class RecurrentNetwork : SequenceModel
         return module;
     }
 
+    /// <summary>Counts <paramref name="p"/> as <paramref name="counted"/> values in <see cref="ParameterCount"/> (a masked matrix counts what it uses).</summary>
+    protected void CountAs(Parameter p, long counted) => _countedExtra -= p.numel() - counted;
+
     public override IReadOnlyList<ParameterGroup> ParameterGroups()
         => _groups.Select(g => new ParameterGroup(g.Name, g.Parameters, g.Rate, g.WeightDecay)).ToArray();
 
