@@ -19,8 +19,9 @@ public static class RunOptimizer
         double Rate(ParameterGroup g) => g.Rate == GroupRate.Main ? config.RmspropLr : config.RmspropConstrLr;
         if (config.Optimizer == "adam")
             return torch.optim.Adam(
-                groups.Select(g => new Adam.ParamGroup(g.Parameters, Rate(g), config.AdamBeta1, config.AdamBeta2, 1e-8, g.WeightDecay, false, false)),
-                config.RmspropLr, config.AdamBeta1, config.AdamBeta2, 1e-8, 0, false, false);
+                groups.Select(g => new Adam.ParamGroup(g.Parameters, lr: Rate(g), beta1: config.AdamBeta1, beta2: config.AdamBeta2, eps: 1e-8,
+                    weight_decay: g.WeightDecay, amsgrad: false, maximize: false)),
+                lr: config.RmspropLr, beta1: config.AdamBeta1, beta2: config.AdamBeta2, eps: 1e-8, weight_decay: 0, amsgrad: false, maximize: false);
         // Named arguments: TorchSharp's RMSProp.ParamGroup takes (lr, eps, alpha, ...), not torch.optim.RMSProp's (lr, alpha, eps, ...).
         return torch.optim.RMSProp(
             groups.Select(g => new RMSProp.ParamGroup(g.Parameters, lr: Rate(g), eps: 1e-8, alpha: config.Alpha, weight_decay: g.WeightDecay, momentum: 0, centered: false)),
