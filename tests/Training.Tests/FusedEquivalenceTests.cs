@@ -90,6 +90,7 @@ public class FusedEquivalenceTests
     [InlineData("dtriv", "modrelu", "dtriv")]
     [InlineData("scornn", "modrelu", "cayley")]
     [InlineData("lstm", "modrelu", "none")]
+    [InlineData("gru", "none", "none")]
     public void Fused_matches_the_per_step_cell_at_every_step(string model, string nonlinear, string mode)
         => AssertEquivalent(model, nonlinear, mode, Readout.AllSteps, carried: false);
 
@@ -98,6 +99,7 @@ public class FusedEquivalenceTests
     [InlineData("rnn", "tanh", "none")]
     [InlineData("exprnn", "modrelu", "exprnn")]
     [InlineData("lstm", "modrelu", "none")]
+    [InlineData("gru", "none", "none")]
     public void Fused_matches_the_per_step_cell_at_the_last_step(string model, string nonlinear, string mode)
         => AssertEquivalent(model, nonlinear, mode, Readout.LastStep, carried: false);
 
@@ -107,6 +109,7 @@ public class FusedEquivalenceTests
     [InlineData("rnn", "tanh", "none")]
     [InlineData("exprnn", "modrelu", "exprnn")]
     [InlineData("lstm", "modrelu", "none")]
+    [InlineData("gru", "none", "none")]
     public void Fused_matches_the_per_step_cell_from_a_carried_state_with_an_embedding(string model, string nonlinear, string mode)
         => AssertEquivalent(model, nonlinear, mode, Readout.AllSteps, carried: true, vocabulary: 11);
 

@@ -15,6 +15,7 @@ public class FusedTrainingTests
     [InlineData("scornn")]
     [InlineData("rnn")]
     [InlineData("lstm")]
+    [InlineData("gru")]
     public void A_200_iteration_copy_run_stays_within_1e_3_of_the_per_step_loss_curve(string model)
     {
         var curves = new[] { "false", "true" }.Select(fused =>

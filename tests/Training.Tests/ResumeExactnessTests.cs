@@ -32,6 +32,8 @@ public class ResumeExactnessTests
     [InlineData("lstm")]
     [InlineData("nnrnn")]
     [InlineData("enrnn")]
+    [InlineData("nru")]
+    [InlineData("gru")]
     public void Copy_run_resumed_midway_is_bit_identical(string model)
         => AssertResumeIsExact(TestRuns.TinyCopy(model), stopAfter: 5);
 
@@ -57,6 +59,12 @@ public class ResumeExactnessTests
         var w2 = model.named_parameters().First(p => p.name == "w2").parameter;
         Assert.True(torch.linalg.eigvals(w2).abs().max().ToDouble() < 1);
     }
+
+    [Theory]
+    [InlineData("lstm", "identity")]
+    [InlineData("gru", "normal")]
+    public void Kaf_gated_copy_run_with_chrono_resumed_midway_is_bit_identical(string model, string kafInit)
+        => AssertResumeIsExact(TestRuns.TinyCopy(model, ("gate", "kaf"), ("kaf_init", kafInit), ("chrono", "true")), stopAfter: 5);
 
     [Fact]
     public void Dtriv_resumed_across_a_rebase_is_bit_identical()

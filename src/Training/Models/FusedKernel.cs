@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace AsRnnGrid.Training.Models;
 
 /// <summary>
-/// A fused multi-step recurrence, TorchSharp's nn.RNN (tanh) or nn.LSTM (cuDNN on CUDA), run with weights the model
+/// A fused multi-step recurrence, TorchSharp's nn.RNN (tanh), nn.LSTM or nn.GRU (cuDNN on CUDA), run with weights the model
 /// computes in its own autograd graph. TorchSharp's modules own their weights and have no functional form, so the
 /// weights are copied into the module for each pass and <see cref="FusedKernelFunction"/> carries the gradients of
 /// the module's weights back to the tensors they were copied from (spec §8.4, "Autograd").
@@ -14,26 +14,41 @@ namespace AsRnnGrid.Training.Models;
 /// </summary>
 public sealed class FusedKernel : IDisposable
 {
-    readonly RNN? _rnn;
-    readonly LSTM? _lstm;
+    readonly nn.Module _module;
+    readonly int _stateParts;
+    readonly Func<Tensor, Tensor[], Tensor[]> _forward;
     readonly Parameter[] _weights;
     readonly List<Tensor> _retired = new();
 
-    FusedKernel(RNN? rnn, LSTM? lstm)
+    FusedKernel(nn.Module module, int stateParts, Func<Tensor, Tensor[], Tensor[]> forward)
     {
-        _rnn = rnn;
-        _lstm = lstm;
-        var named = ((nn.Module)rnn! ?? lstm!).named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        _module = module;
+        _stateParts = stateParts;
+        _forward = forward;
+        var named = module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         _weights = [named["weight_ih_l0"], named["weight_hh_l0"], named["bias_ih_l0"], named["bias_hh_l0"]];
     }
 
     /// <summary>h_t = tanh(x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh).</summary>
     public static FusedKernel TanhRnn(long input, long hidden, Device device, ScalarType dtype)
-        => new(nn.RNN(input, hidden, nonLinearity: nn.NonLinearities.Tanh, device: device, dtype: dtype), null);
+    {
+        var rnn = nn.RNN(input, hidden, nonLinearity: nn.NonLinearities.Tanh, device: device, dtype: dtype);
+        return new(rnn, 1, (x, state) => { var (o, h) = rnn.forward(x, state[0]); return [o, h]; });
+    }
 
     /// <summary>PyTorch's LSTM: gates (i, f, g, o), two bias vectors; the same as the LSTMCell loop.</summary>
     public static FusedKernel Lstm(long input, long hidden, Device device, ScalarType dtype)
-        => new(null, nn.LSTM(input, hidden, device: device, dtype: dtype));
+    {
+        var lstm = nn.LSTM(input, hidden, device: device, dtype: dtype);
+        return new(lstm, 2, (x, state) => { var (o, h, c) = lstm.forward(x, (state[0], state[1])); return [o, h, c]; });
+    }
+
+    /// <summary>PyTorch's GRU: gates (r, z, n), two bias vectors, n = tanh(x W_inᵀ + b_in + r ⊙ (h W_hnᵀ + b_hn)); the same as the GRUCell loop.</summary>
+    public static FusedKernel Gru(long input, long hidden, Device device, ScalarType dtype)
+    {
+        var gru = nn.GRU(input, hidden, device: device, dtype: dtype);
+        return new(gru, 1, (x, state) => { var (o, h) = gru.forward(x, state[0]); return [o, h]; });
+    }
 
     /// <summary>
     /// Runs the sequence <paramref name="x"/> (T, B, I) from <paramref name="initial"/> (h, or h and c; each B x H):
@@ -41,7 +56,7 @@ public sealed class FusedKernel : IDisposable
     /// </summary>
     public (Tensor Output, Tensor[] Final) Run(Tensor x, Tensor[] initial, Tensor weightIh, Tensor weightHh, Tensor biasIh, Tensor biasHh)
     {
-        if (initial.Length != (_lstm is null ? 1 : 2)) throw new ArgumentException("the initial state is h for the RNN, (h, c) for the LSTM");
+        if (initial.Length != _stateParts) throw new ArgumentException("the initial state is h for the RNN and the GRU, (h, c) for the LSTM");
         DisposeRetired();
         var state = initial.Select(s => s.unsqueeze(0)).ToArray();
         Tensor[] weights = [weightIh, weightHh, biasIh, biasHh];
@@ -84,21 +99,11 @@ public sealed class FusedKernel : IDisposable
     }
 
     /// <summary>The module's pass: output, then h_n (and c_n), each 1 x B x H.</summary>
-    internal Tensor[] Forward(Tensor x, Tensor[] state)
-    {
-        if (_lstm is not null)
-        {
-            var (output, h, c) = _lstm.forward(x, (state[0], state[1]));
-            return [output, h, c];
-        }
-        var (o, hn) = _rnn!.forward(x, state[0]);
-        return [o, hn];
-    }
+    internal Tensor[] Forward(Tensor x, Tensor[] state) => _forward(x, state);
 
     public void Dispose()
     {
         DisposeRetired();
-        _rnn?.Dispose();
-        _lstm?.Dispose();
+        _module.Dispose();
     }
 }

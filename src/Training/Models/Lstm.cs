@@ -9,15 +9,17 @@ namespace AsRnnGrid.Training.Models;
 /// weight and bias U(-1/sqrt H, 1/sqrt H), then the forget slice [H, 2H) of both biases set to forget_bias / 2.
 /// lstm_readout: hidden decodes h_t (a standard LSTM); cell decodes c_t (the reference's quirk, for its numbers).
 /// All parameters are in the main group. chrono: true replaces the bias initialisation by <see cref="ChronoInit.Lstm"/>
-/// (forget_bias is then unused).
+/// (forget_bias is then unused). gate kaf: i, f and o become KAF gates (<see cref="KafGates"/>, spec §2.13), g keeps tanh.
 /// Fused (spec §8.6): nn.LSTM (cuDNN on CUDA) with these very weights, where h is decoded or only the last c;
-/// decoding c at every step keeps the cell loop, since the fused LSTM returns c for the last step only.
+/// decoding c at every step keeps the cell loop, since the fused LSTM returns c for the last step only. With KAF gates the
+/// fused kernel cannot be used: the per-step loop runs whatever Fused says.
 /// </summary>
 public sealed class Lstm : RecurrentNetwork
 {
     readonly Parameter _weightIh, _weightHh, _biasIh, _biasHh;
     readonly bool _decodeCell;
     readonly FusedKernel? _fused;
+    readonly KafGates? _kaf;
 
     public Lstm(ModelSpec spec, Generator g, Device device) : base("Lstm", spec, g, device)
     {
@@ -39,7 +41,9 @@ public sealed class Lstm : RecurrentNetwork
         _biasIh = Main("bias_ih", bih);
         _biasHh = Main("bias_hh", bhh);
         _decodeCell = spec.LstmReadout == "cell";
-        if (spec.Fused) _fused = FusedKernel.Lstm(i, h, device, dtype);
+        if (spec.Gate == "kaf") _kaf = new KafGates(spec, ["i", "f", "o"], (name, value) => Main(name, value), g, device);
+        else if (spec.Gate != "sigmoid") throw new ArgumentException($"unknown gate '{spec.Gate}' (expected sigmoid or kaf)");
+        if (spec.Fused && _kaf is null) _fused = FusedKernel.Lstm(i, h, device, dtype);
     }
 
     protected override (Tensor Outputs, RecurrentState State) Recur(Tensor x, RecurrentState? state, bool allSteps)
@@ -62,10 +66,10 @@ public sealed class Lstm : RecurrentNetwork
         for (long t = 0; t < steps; t++)
         {
             var gates = (inputs[t] + hidden.matmul(whhT)).chunk(4, 1);
-            var input = gates[0].sigmoid();
-            var forget = gates[1].sigmoid();
+            var input = _kaf?.Gate(0, gates[0]) ?? gates[0].sigmoid();
+            var forget = _kaf?.Gate(1, gates[1]) ?? gates[1].sigmoid();
             var candidate = gates[2].tanh();
-            var output = gates[3].sigmoid();
+            var output = _kaf?.Gate(2, gates[3]) ?? gates[3].sigmoid();
             cell = forget * cell + input * candidate;
             hidden = output * cell.tanh();
             if (outputs is not null) outputs[t] = _decodeCell ? cell : hidden;

@@ -17,6 +17,8 @@ public static class ModelFactory
         return spec.Model switch
         {
             "lstm" => new Lstm(spec, generator, device),
+            "gru" => new Gru(spec, generator, device),
+            "nru" => new Nru(spec, generator, device),
             "asrnn" or "exprnn" or "dtriv" or "scornn" or "rnn" => new OrthogonalRnn(spec, generator, device),
             "nnrnn" => new NnRnn(spec, generator, device),
             "enrnn" => new EnRnn(spec, generator, device),
