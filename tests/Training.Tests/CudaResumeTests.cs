@@ -6,7 +6,7 @@ using TorchSharp;
 namespace AsRnnGrid.Training.Tests;
 
 /// <summary>
-/// Resume on CUDA. cuDNN's RNN and LSTM kernels and atomic-add reductions may sum in another order from one call
+/// Resume on CUDA. cuDNN's RNN, LSTM and GRU kernels and atomic-add reductions may sum in another order from one call
 /// to the next, so a resumed GPU run is not bit-identical; every random number still comes from the run's CPU
 /// generators, so it follows the same trajectory to rounding. On a machine with a GPU this holds the loss of a
 /// resumed run within 1e-4 of the uninterrupted one over 50 iterations; without one, it holds that asking for CUDA
@@ -17,6 +17,7 @@ public class CudaResumeTests
     [Theory]
     [InlineData("asrnn")]
     [InlineData("lstm")]
+    [InlineData("gru")]
     public void A_resumed_cuda_run_stays_within_1e_4_of_the_uninterrupted_one(string model)
     {
         if (!torch.cuda.is_available())

@@ -139,11 +139,15 @@ public class GruTests
         GradientCheck.AssertMatchesFiniteDifferences(model, x, $"gru {gate}");
     }
 
+    /// <summary>
+    /// With Adam at 1e-2: measured 0.34 after 200 iterations, 0.29 after 300 (baseline 0.39). RMSprop at 1e-2 or 3e-3 stays on the
+    /// blanks-only plateau (0.86 after 1000 iterations), as the LSTM does.
+    /// </summary>
     [Fact]
     public void Copy_task_K3_L10_goes_below_the_baseline()
     {
         var config = TestRuns.Config(("task", "copy"), ("model", "gru"), ("hidden_size", "32"), ("recall_length", "3"), ("delay_length", "10"),
-            ("batch_size", "32"), ("iterations", "600"), ("rmsprop_lr", "1e-2"), ("log_every", "100"));
+            ("batch_size", "32"), ("iterations", "300"), ("optimizer", "adam"), ("rmsprop_lr", "1e-2"), ("log_every", "100"));
         var result = TestRuns.Train(config, TestRuns.NewFolder());
         Assert.Equal("completed", result.Status);
         Assert.True(result.FinalLoss < result.Baseline, $"gru: final loss {result.FinalLoss} not below the baseline {result.Baseline}");

@@ -47,10 +47,11 @@ public class KafGateTests
         var fit = gates.Kaf(0, s);
         double inner = (fit - s).abs()[TensorIndex.Slice(50, 551)].max().ToDouble();  // |s| ≤ 2.5
         double whole = (fit - s).abs().max().ToDouble();                             // |s| ≤ 3
-        Assert.True(inner < 2e-3, $"KAF(s) departs from s by {inner} inside [-2.5, 2.5]");
-        Assert.True(whole < 2e-2, $"KAF(s) departs from s by {whole} on [-3, 3]");
-        // So the gate starts close to the plain sigmoid there; outside the range KAF decays to 0 and the gate to σ(s/2).
-        Assert.True((gates.Gate(0, s) - s.sigmoid()).abs().max().ToDouble() < 1e-2);
+        // Measured: 7.0e-4 inside, 3.9e-3 at the ends.
+        Assert.True(inner < 1e-3, $"KAF(s) departs from s by {inner} inside [-2.5, 2.5]");
+        Assert.True(whole < 5e-3, $"KAF(s) departs from s by {whole} on [-3, 3]");
+        // So the gate starts close to the plain sigmoid there (measured 1e-4); outside the range KAF decays to 0 and the gate to σ(s/2).
+        Assert.True((gates.Gate(0, s) - s.sigmoid()).abs().max().ToDouble() < 2e-4);
         var far = torch.full([1, 5], 12.0, ScalarType.Float64);
         Assert.True((gates.Gate(0, far) - (far / 2).sigmoid()).abs().max().ToDouble() < 1e-6);
     }
@@ -142,5 +143,16 @@ public class KafGateTests
         var model = ModelFactory.Create(Spec("lstm", hidden: 3, input: 2, init: init) with { KafSize = 6 }, Gen(7));
         var x = torch.randn([4, 2, 2], ScalarType.Float64, generator: Gen(8));
         GradientCheck.AssertMatchesFiniteDifferences(model, x, $"lstm kaf {init}");
+    }
+
+    /// <summary>With Adam at 1e-2: measured 0.38 after 200 iterations, 0.35 after 300 (baseline 0.39).</summary>
+    [Fact]
+    public void Lstm_with_kaf_gates_goes_below_the_baseline_of_the_copy_task_K3_L10()
+    {
+        var config = TestRuns.Config(("task", "copy"), ("model", "lstm"), ("gate", "kaf"), ("hidden_size", "32"), ("recall_length", "3"),
+            ("delay_length", "10"), ("batch_size", "32"), ("iterations", "300"), ("optimizer", "adam"), ("rmsprop_lr", "1e-2"), ("log_every", "100"));
+        var result = TestRuns.Train(config, TestRuns.NewFolder());
+        Assert.Equal("completed", result.Status);
+        Assert.True(result.FinalLoss < result.Baseline, $"lstm kaf: final loss {result.FinalLoss} not below the baseline {result.Baseline}");
     }
 }

@@ -187,11 +187,13 @@ public class NruTests
         GradientCheck.AssertMatchesFiniteDifferences(model, x, "nru");
     }
 
+    /// <summary>With Adam (NRU's optimiser) at 5e-3: measured 0.36 after 300 iterations, 0.31 after 400 (baseline 0.39).</summary>
     [Fact]
     public void Copy_task_K3_L10_goes_below_the_baseline()
     {
         var config = TestRuns.Config(("task", "copy"), ("model", "nru"), ("hidden_size", "32"), ("nru_memory", "16"), ("nru_heads", "4"),
-            ("recall_length", "3"), ("delay_length", "10"), ("batch_size", "32"), ("iterations", "600"), ("rmsprop_lr", "1e-2"), ("log_every", "100"));
+            ("recall_length", "3"), ("delay_length", "10"), ("batch_size", "32"), ("iterations", "400"), ("optimizer", "adam"), ("rmsprop_lr", "5e-3"),
+            ("log_every", "100"));
         var result = TestRuns.Train(config, TestRuns.NewFolder());
         Assert.Equal("completed", result.Status);
         Assert.True(result.FinalLoss < result.Baseline, $"nru: final loss {result.FinalLoss} not below the baseline {result.Baseline}");

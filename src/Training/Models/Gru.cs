@@ -54,21 +54,20 @@ public sealed class Gru : RecurrentNetwork
         // §8.1: the input terms of all steps in one product; b_hh stays per step, since r multiplies b_hn.
         var inputs = nn.functional.linear(x, _weightIh, _biasIh).unbind(0);
         var whhT = _weightHh.t();
+        var kafAlphas = _kaf?.Alphas();
         var outputs = allSteps ? new Tensor[steps] : null;
         for (long t = 0; t < steps; t++)
         {
-            var xi = inputs[t].chunk(3, 1);
-            var hh = (hidden.matmul(whhT) + _biasHh).chunk(3, 1);
-            var reset = Gate(0, xi[0] + hh[0]);
-            var update = Gate(1, xi[1] + hh[1]);
-            var candidate = (xi[2] + reset * hh[2]).tanh();
-            hidden = candidate + update * (hidden - candidate);
+            var hh = hidden.matmul(whhT) + _biasHh;
+            // r and z side by side, so that KAF gates take one kernel expansion for both.
+            var rz = inputs[t].narrow(1, 0, 2 * h) + hh.narrow(1, 0, 2 * h);
+            var gates = _kaf?.Gates(kafAlphas!, rz) ?? rz.sigmoid().chunk(2, 1);
+            var candidate = (inputs[t].narrow(1, 2 * h, h) + gates[0] * hh.narrow(1, 2 * h, h)).tanh();
+            hidden = candidate + gates[1] * (hidden - candidate);
             if (outputs is not null) outputs[t] = hidden;
         }
         return (outputs is not null ? torch.stack(outputs) : hidden, new RecurrentState(hidden));
     }
-
-    Tensor Gate(int gate, Tensor s) => _kaf is null ? s.sigmoid() : _kaf.Gate(gate, s);
 
     public override void OnParametersUpdated() { }
 

@@ -60,16 +60,17 @@ public sealed class Lstm : RecurrentNetwork
         }
         var projected = nn.functional.linear(x, _weightIh, _biasIh + _biasHh);
         var whhT = _weightHh.t();
+        var kafAlphas = _kaf?.Alphas();
         // unbind, not projected[t]: per-step indexing makes the backward pass quadratic in the sequence length.
         var inputs = projected.unbind(0);
         var outputs = allSteps ? new Tensor[steps] : null;
         for (long t = 0; t < steps; t++)
         {
             var gates = (inputs[t] + hidden.matmul(whhT)).chunk(4, 1);
-            var input = _kaf?.Gate(0, gates[0]) ?? gates[0].sigmoid();
-            var forget = _kaf?.Gate(1, gates[1]) ?? gates[1].sigmoid();
+            var sigmoids = _kaf?.Gates(kafAlphas!, torch.cat([gates[0], gates[1], gates[3]], 1))
+                ?? [gates[0].sigmoid(), gates[1].sigmoid(), gates[3].sigmoid()];
+            var (input, forget, output) = (sigmoids[0], sigmoids[1], sigmoids[2]);
             var candidate = gates[2].tanh();
-            var output = _kaf?.Gate(2, gates[3]) ?? gates[3].sigmoid();
             cell = forget * cell + input * candidate;
             hidden = output * cell.tanh();
             if (outputs is not null) outputs[t] = _decodeCell ? cell : hidden;
