@@ -28,8 +28,19 @@ public class ResumeExactnessTests
     [InlineData("scornn")]
     [InlineData("rnn")]
     [InlineData("lstm")]
+    [InlineData("glstm")]
     public void Copy_run_resumed_midway_is_bit_identical(string model)
         => AssertResumeIsExact(TestRuns.TinyCopy(model), stopAfter: 5);
+
+    [Theory]
+    [InlineData("reconstruct")]
+    [InlineData("predict")]
+    public void Lstm_with_auxiliary_loss_resumed_midway_is_bit_identical(string aux)
+        => AssertResumeIsExact(TestRuns.TinyCopy("lstm", ("aux", aux), ("aux_length", "4"), ("aux_anchors", "2"), ("aux_truncate", "3")), stopAfter: 5);
+
+    [Fact]
+    public void Glstm_with_budget_resumed_midway_is_bit_identical()
+        => AssertResumeIsExact(TestRuns.TinyCopy("glstm", ("glstm_budget", "1e-3")), stopAfter: 5);
 
     [Fact]
     public void Dtriv_resumed_across_a_rebase_is_bit_identical()
@@ -53,6 +64,15 @@ public class ResumeExactnessTests
         AssertResumeIsExact(TestRuns.Config(("task", "ptb"), ("model", "asrnn"), ("hidden_size", "8"), ("emsize", "4"), ("data_dir", data),
             ("batch_size", "4"), ("eval_batch_size", "2"), ("bptt", "20"), ("epochs", "2"), ("log_every", "2"), ("a", "0.8"), ("b", "3")),
             stopAfter: 6);
+    }
+
+    [Fact]
+    public void Ptb_lstm_with_auxiliary_loss_resumed_across_bptt_windows_is_bit_identical()
+    {
+        var data = SmallPtb.Create();
+        AssertResumeIsExact(TestRuns.Config(("task", "ptb"), ("model", "lstm"), ("aux", "reconstruct"), ("aux_length", "5"), ("aux_truncate", "6"),
+            ("hidden_size", "8"), ("emsize", "4"), ("data_dir", data), ("batch_size", "4"), ("eval_batch_size", "2"), ("bptt", "20"),
+            ("epochs", "2"), ("log_every", "2")), stopAfter: 6);
     }
 
     [Fact]

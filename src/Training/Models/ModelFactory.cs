@@ -17,6 +17,7 @@ public static class ModelFactory
         return spec.Model switch
         {
             "lstm" => new Lstm(spec, generator, device),
+            "glstm" => new GLstm(spec, generator, device),
             "asrnn" or "exprnn" or "dtriv" or "scornn" or "rnn" => new OrthogonalRnn(spec, generator, device),
             _ => throw new ArgumentException($"model '{spec.Model}' is not built yet"),
         };
