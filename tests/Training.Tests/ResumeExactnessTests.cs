@@ -34,6 +34,7 @@ public class ResumeExactnessTests
     [InlineData("enrnn")]
     [InlineData("nru")]
     [InlineData("gru")]
+    [InlineData("glstm")]
     public void Copy_run_resumed_midway_is_bit_identical(string model)
         => AssertResumeIsExact(TestRuns.TinyCopy(model), stopAfter: 5);
 
@@ -66,6 +67,16 @@ public class ResumeExactnessTests
     public void Kaf_gated_copy_run_with_chrono_resumed_midway_is_bit_identical(string model, string kafInit)
         => AssertResumeIsExact(TestRuns.TinyCopy(model, ("gate", "kaf"), ("kaf_init", kafInit), ("chrono", "true")), stopAfter: 5);
 
+    [Theory]
+    [InlineData("reconstruct")]
+    [InlineData("predict")]
+    public void Lstm_with_auxiliary_loss_resumed_midway_is_bit_identical(string aux)
+        => AssertResumeIsExact(TestRuns.TinyCopy("lstm", ("aux", aux), ("aux_length", "4"), ("aux_anchors", "2"), ("aux_truncate", "3")), stopAfter: 5);
+
+    [Fact]
+    public void Glstm_with_budget_resumed_midway_is_bit_identical()
+        => AssertResumeIsExact(TestRuns.TinyCopy("glstm", ("glstm_budget", "1e-3")), stopAfter: 5);
+
     [Fact]
     public void Dtriv_resumed_across_a_rebase_is_bit_identical()
         => AssertResumeIsExact(TestRuns.TinyCopy("dtriv", ("K", "3"), ("M", "2")), stopAfter: 4);
@@ -88,6 +99,15 @@ public class ResumeExactnessTests
         AssertResumeIsExact(TestRuns.Config(("task", "ptb"), ("model", "asrnn"), ("hidden_size", "8"), ("emsize", "4"), ("data_dir", data),
             ("batch_size", "4"), ("eval_batch_size", "2"), ("bptt", "20"), ("epochs", "2"), ("log_every", "2"), ("a", "0.8"), ("b", "3")),
             stopAfter: 6);
+    }
+
+    [Fact]
+    public void Ptb_lstm_with_auxiliary_loss_resumed_across_bptt_windows_is_bit_identical()
+    {
+        var data = SmallPtb.Create();
+        AssertResumeIsExact(TestRuns.Config(("task", "ptb"), ("model", "lstm"), ("aux", "reconstruct"), ("aux_length", "5"), ("aux_truncate", "6"),
+            ("hidden_size", "8"), ("emsize", "4"), ("data_dir", data), ("batch_size", "4"), ("eval_batch_size", "2"), ("bptt", "20"),
+            ("epochs", "2"), ("log_every", "2")), stopAfter: 6);
     }
 
     [Fact]

@@ -82,6 +82,10 @@ public static class ModelSpecResolver
             throw new ConfigurationException($"gate kaf replaces the sigmoid gates of lstm and gru; model {c.Model} has none");
         if (c.Aux != "none" && c.Model != "lstm")
             throw new ConfigurationException($"aux {c.Aux} trains an auxiliary LSTM beside model lstm; model {c.Model} takes aux none");
+        if (c.Aux == "reconstruct" && c.AuxLength < 2)
+            throw new ConfigurationException($"aux reconstruct feeds the first input of the segment and predicts the rest: aux_length must be at least 2, got {c.AuxLength}");
+        if (c.Model == "glstm" && c.LstmReadout != "hidden")
+            throw new ConfigurationException("model glstm decodes h: lstm_readout cell applies to model lstm only");
         if (c.GlstmBudget > 0 && c.Model != "glstm")
             throw new ConfigurationException($"glstm_budget applies to model glstm only, not {c.Model}");
         if (c.Model == "nnrnn" && c.HiddenSize % 2 != 0)

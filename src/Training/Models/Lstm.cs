@@ -13,6 +13,8 @@ namespace AsRnnGrid.Training.Models;
 /// Fused (spec §8.6): nn.LSTM (cuDNN on CUDA) with these very weights, where h is decoded or only the last c;
 /// decoding c at every step keeps the cell loop, since the fused LSTM returns c for the last step only. With KAF gates the
 /// fused kernel cannot be used: the per-step loop runs whatever Fused says.
+/// aux reconstruct | predict adds the auxiliary losses of Trinh et al. (<see cref="AuxiliaryLoss"/>, spec §2.14): its network
+/// is registered here (main group, counted in the parameter count), and the model then runs its per-step loop.
 /// </summary>
 public sealed class Lstm : RecurrentNetwork
 {
@@ -20,6 +22,7 @@ public sealed class Lstm : RecurrentNetwork
     readonly bool _decodeCell;
     readonly FusedKernel? _fused;
     readonly KafGates? _kaf;
+    readonly AuxiliaryLoss? _aux;
 
     public Lstm(ModelSpec spec, Generator g, Device device) : base("Lstm", spec, g, device)
     {
@@ -43,7 +46,9 @@ public sealed class Lstm : RecurrentNetwork
         _decodeCell = spec.LstmReadout == "cell";
         if (spec.Gate == "kaf") _kaf = new KafGates(spec, ["i", "f", "o"], (name, value) => Main(name, value), g, device);
         else if (spec.Gate != "sigmoid") throw new ArgumentException($"unknown gate '{spec.Gate}' (expected sigmoid or kaf)");
-        if (spec.Fused && _kaf is null) _fused = FusedKernel.Lstm(i, h, device, dtype);
+        if (spec.Aux != "none") _aux = new AuxiliaryLoss(spec, g, device, Main, (name, t) => register_buffer(name, t));
+        // KAF gates have no fused kernel, and the auxiliary loss needs the state of every step, which the fused kernel does not give.
+        if (spec.Fused && _kaf is null && _aux is null) _fused = FusedKernel.Lstm(i, h, device, dtype);
     }
 
     protected override (Tensor Outputs, RecurrentState State) Recur(Tensor x, RecurrentState? state, bool allSteps)
@@ -58,6 +63,7 @@ public sealed class Lstm : RecurrentNetwork
             var decoded = allSteps ? output : _decodeCell ? final[1] : final[0];
             return (decoded, new RecurrentState(final[0], final[1]));
         }
+        var tape = _aux?.Begin(hidden, cell);
         var projected = nn.functional.linear(x, _weightIh, _biasIh + _biasHh);
         var whhT = _weightHh.t();
         var kafAlphas = _kaf?.Alphas();
@@ -74,10 +80,27 @@ public sealed class Lstm : RecurrentNetwork
             cell = forget * cell + input * candidate;
             hidden = output * cell.tanh();
             if (outputs is not null) outputs[t] = _decodeCell ? cell : hidden;
+            tape?.Add(hidden, cell);
         }
+        if (tape is not null) _aux!.End(tape, x, (window, origin) => Recur(window, origin, false).State);
         var last = _decodeCell ? cell : hidden;
         return (outputs is not null ? torch.stack(outputs) : last, new RecurrentState(hidden, cell));
     }
+
+    /// <summary>The auxiliary network, when aux is on (tests fix its anchors through it).</summary>
+    internal AuxiliaryLoss? Auxiliary => _aux;
+
+    /// <summary>Hands the raw input (PTB's token ids, the auxiliary targets) to the auxiliary loss: the base class embeds it before Recur.</summary>
+    public override (Tensor Output, RecurrentState State) Forward(Tensor input, RecurrentState? state, Readout readout)
+    {
+        if (_aux is null) return base.Forward(input, state, readout);
+        _aux.RawInput = input;
+        try { return base.Forward(input, state, readout); }
+        finally { _aux.RawInput = null; }
+    }
+
+    /// <summary>The weighted auxiliary loss of the training forward just run (null without aux or after an evaluation forward); read once.</summary>
+    public override Tensor? RegularizationLoss() => _aux?.Take();
 
     public override void OnParametersUpdated() { }
 

@@ -19,10 +19,11 @@ public static class ModelFactory
             "lstm" => new Lstm(spec, generator, device),
             "gru" => new Gru(spec, generator, device),
             "nru" => new Nru(spec, generator, device),
+            "glstm" => new GLstm(spec, generator, device),
             "asrnn" or "exprnn" or "dtriv" or "scornn" or "rnn" => new OrthogonalRnn(spec, generator, device),
             "nnrnn" => new NnRnn(spec, generator, device),
             "enrnn" => new EnRnn(spec, generator, device),
-            _ => throw new ArgumentException($"model '{spec.Model}' is not built yet"),
+            _ => throw new ArgumentException($"unknown model '{spec.Model}'"),
         };
     }
 
