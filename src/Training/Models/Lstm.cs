@@ -28,17 +28,7 @@ public sealed class Lstm : RecurrentNetwork
     {
         long h = spec.HiddenSize, i = spec.InputSize;
         var dtype = spec.DType;
-        var wih = Initializers.DefaultLinear([4 * h, i], h, dtype, g);
-        var whh = Initializers.DefaultLinear([4 * h, h], h, dtype, g);
-        var bih = Initializers.DefaultLinear([4 * h], h, dtype, g);
-        var bhh = Initializers.DefaultLinear([4 * h], h, dtype, g);
-        if (spec.Chrono)
-            (bih, bhh) = ChronoInit.Lstm(h, spec.TMax, dtype, g);
-        else
-        {
-            bih[TensorIndex.Slice(h, 2 * h)] = torch.tensor(spec.ForgetBias / 2).to(dtype);
-            bhh[TensorIndex.Slice(h, 2 * h)] = torch.tensor(spec.ForgetBias / 2).to(dtype);
-        }
+        var (wih, whh, bih, bhh) = LstmWeights.Draw(i, h, spec, g);
         _weightIh = Main("weight_ih", wih);
         _weightHh = Main("weight_hh", whh);
         _biasIh = Main("bias_ih", bih);
