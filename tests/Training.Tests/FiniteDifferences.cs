@@ -1,14 +1,16 @@
 using AsRnnGrid.Training.Models;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Tests;
 
-/// <summary>Central finite differences of a float64 objective against the gradients left by its backward pass.</summary>
+/// <summary>Autograd against central finite differences of a float64 objective, for every parameter of a model.</summary>
 public static class FiniteDifferences
 {
     /// <summary>
-    /// For every parameter of <paramref name="model"/>, up to <paramref name="entries"/> entries spread over the tensor:
-    /// (f(θ + ε) − f(θ − ε)) / 2ε against the stored gradient. The caller has run the backward pass of the same objective.
+    /// For every parameter of <paramref name="model"/>, up to <paramref name="entries"/> entries spread evenly over the tensor
+    /// (so that every gate slice and block of a concatenated weight gets some): (f(θ + ε) − f(θ − ε)) / 2ε against the stored
+    /// gradient, within <paramref name="tolerance"/> · (1 + |gradient|). The caller has run the backward pass of the same objective.
     /// </summary>
     public static void AssertEveryParameter(SequenceModel model, Func<double> objective, string label, int entries = 8, double tolerance = 1e-5)
     {
@@ -30,8 +32,30 @@ public static class FiniteDifferences
                 double down = objective();
                 using (torch.no_grad()) flat[i] = original;
                 double numeric = (up - down) / (2 * step), analytic = grad[i].ToDouble();
-                Assert.True(Math.Abs(numeric - analytic) < tolerance, $"{label} {name}[{i}]: numeric {numeric}, analytic {analytic}");
+                Assert.True(Math.Abs(numeric - analytic) < tolerance * (1 + Math.Abs(analytic)), $"{label} {name}[{i}]: numeric {numeric}, analytic {analytic}");
             }
         }
+    }
+
+    /// <summary>
+    /// The objective Σ w ⊙ output + Σ w' ⊙ (every part of the final state), with fixed random weights, so the gradient
+    /// reaches every parameter through both; its backward pass, then <see cref="AssertEveryParameter"/>.
+    /// </summary>
+    public static void AssertOutputAndState(SequenceModel model, Tensor x, string label, int entries = 40)
+    {
+        var g = new Generator(99, torch.CPU);
+        var (output, state) = model.Forward(x, null, Readout.AllSteps);
+        var outputWeights = torch.randn(output.shape, ScalarType.Float64, generator: g);
+        var stateWeights = state.Parts.Select(p => torch.randn(p.shape, ScalarType.Float64, generator: g)).ToArray();
+        Tensor Objective()
+        {
+            var (o, s) = model.Forward(x, null, Readout.AllSteps);
+            var loss = (o * outputWeights).sum();
+            for (int i = 0; i < s.Parts.Count; i++) loss = loss + (s.Parts[i] * stateWeights[i]).sum();
+            return loss;
+        }
+        model.zero_grad();
+        Objective().backward();
+        AssertEveryParameter(model, () => Objective().ToDouble(), label, entries, tolerance: 1e-6);
     }
 }

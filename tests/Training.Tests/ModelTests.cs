@@ -195,21 +195,7 @@ public class ModelTests
             var x = torch.randn([3, 2, 2], ScalarType.Float64, generator: Gen(22));
             Func<double> loss = () => net.Forward(x, null, Readout.AllSteps).Output.pow(2).sum().ToDouble();
             net.Forward(x, null, Readout.AllSteps).Output.pow(2).sum().backward();
-            foreach (var (name, p) in net.named_parameters())
-            {
-                var grad = p.grad!.clone();
-                var flat = p.view(-1);
-                for (int i = 0; i < Math.Min(flat.shape[0], 6); i++)
-                {
-                    double original = flat[i].ToDouble();
-                    using (torch.no_grad()) flat[i] = original + 1e-6;
-                    double up = loss();
-                    using (torch.no_grad()) flat[i] = original - 1e-6;
-                    double down = loss();
-                    using (torch.no_grad()) flat[i] = original;
-                    Assert.True(Math.Abs((up - down) / 2e-6 - grad.view(-1)[i].ToDouble()) < 1e-5, $"{model} {name}[{i}]");
-                }
-            }
+            FiniteDifferences.AssertEveryParameter(net, loss, model, entries: 6);
         }
     }
 }
