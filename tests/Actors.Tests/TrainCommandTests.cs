@@ -14,7 +14,7 @@ public class TrainCommandTests
     [InlineData("--hiden_size", "8", "unknown option '--hiden_size' for 'train' (did you mean '--hidden_size'?)")]
     [InlineData("--hidden_size", "abc", "hidden_size: 'abc' is not an integer")]
     [InlineData("--hidden_size", "0", "hidden_size: 0 is out of range")]
-    [InlineData("--model", "lstn", "model: 'lstn' is not one of asrnn, exprnn, dtriv, scornn, rnn, lstm (did you mean 'lstm'?)")]
+    [InlineData("--model", "lstn", "model: 'lstn' is not one of asrnn, exprnn, dtriv, scornn, rnn, lstm, gru, glstm, nnrnn, enrnn, nru (did you mean 'lstm'?)")]
     [InlineData("--nonlinear", "tanh", "nonlinear tanh is offered for model rnn only")]
     public void Bad_options_get_one_line_and_exit_code_2(string option, string value, string expected)
     {

@@ -48,7 +48,7 @@ public class SweepFileErrorTests
     [InlineData(A + "    hidden_size: 1\n", "{F}:3:18: hidden_size: 1 is out of range [2, 100000]")]
     [InlineData(A + "    rmsprop_lr: fast\n", "{F}:3:17: rmsprop_lr: 'fast' is not a number")]
     [InlineData(A + "    grid:\n      hidden_size: [8, 8.5]\n", "{F}:4:24: hidden_size: '8.5' is not an integer")]
-    [InlineData(A + "    model: lstn\n", "{F}:3:12: model: 'lstn' is not one of asrnn, exprnn, dtriv, scornn, rnn, lstm (did you mean 'lstm'?)")]
+    [InlineData(A + "    model: lstn\n", "{F}:3:12: model: 'lstn' is not one of asrnn, exprnn, dtriv, scornn, rnn, lstm, gru, glstm, nnrnn, enrnn, nru (did you mean 'lstm'?)")]
     [InlineData("defaults:\n  task: smnst\n" + A, "{F}:2:9: task: 'smnst' is not one of copy, adding, smnist, pmnist, ptb (did you mean 'smnist'?)")]
     [InlineData(A + "    variants:\n      - {K: never}\n", "{F}:4:13: K: 'never' is neither a positive integer nor infty")]
     [InlineData(A + "    seeds: [1, x]\n", "{F}:3:16: seeds: 'x' is not an integer")]
