@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace AsRnnGrid.Training.Tests;
 
 /// <summary>GRU (PyTorch semantics), its initialisation, chrono for GRU and LSTM (spec §2.11), the gradients and learning.</summary>
+[Collection("Serial")]
 public class GruTests
 {
     static ModelSpec Spec(string model = "gru", int hidden = 4, int input = 3, int output = 2) => new()

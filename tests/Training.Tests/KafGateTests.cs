@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace AsRnnGrid.Training.Tests;
 
 /// <summary>KAF gates (spec §2.13): the dictionary, the identity initialisation, the gate formula, the LSTM with KAF gates.</summary>
+[Collection("Serial")]
 public class KafGateTests
 {
     static ModelSpec Spec(string model, int hidden = 4, int input = 3, string init = "identity") => new()

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 namespace AsRnnGrid.Training.Tests;
 
 /// <summary>NRU (spec §2.10): the equations, the memory's normalised write and erase vectors, the parameter count, the gradients.</summary>
+[Collection("Serial")]
 public class NruTests
 {
     static ModelSpec Spec(int hidden = 3, int input = 2, int output = 4, int memory = 8, int heads = 2) => new()
