@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace AsRnnGrid.Training.Tests;
 
 /// <summary>The auxiliary losses of lstm (spec §2.14): anchors, the loss against a direct computation, the truncation, gradients, training.</summary>
+[Collection("Serial")]
 public class AuxiliaryLossTests
 {
     static ModelSpec Spec(string aux, string kind, int length = 3, int anchors = 2, int truncate = 100, int input = 4, int hidden = 5,

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace AsRnnGrid.Training.Tests;
 
 /// <summary>ENRNN (spec §2.9): the coupled cell, the sticky eigenvalue normalisation and its gradient, the init, the groups.</summary>
+[Collection("Serial")]
 public class EnRnnTests
 {
     static ModelSpec Spec(int n1 = 4, int n2 = 3, int input = 3, int output = 4, int negOnes = 1) => new()

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace AsRnnGrid.Training.Tests;
 
 /// <summary>g-LSTM (spec §2.12): time gates, the gated update, the budget loss, gradients, learning, resume.</summary>
+[Collection("Serial")]
 public class GLstmTests
 {
     static ModelSpec Spec(int hidden = 5, int input = 3, int output = 4, int length = 10, double sigma = 0.3, double budget = 0) => new()

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace AsRnnGrid.Training.Tests;
 
 /// <summary>nnRNN (spec §2.8): the cell, the Schur-like structure of V, the init, the groups, the penalty, the gradients.</summary>
+[Collection("Serial")]
 public class NnRnnTests
 {
     static ModelSpec Spec(int hidden = 6, int input = 3, int output = 4) => new()
