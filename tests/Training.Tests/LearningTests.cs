@@ -86,11 +86,6 @@ public class LearningTests
 
     sealed class CountingObserver(List<long> counts) : ITrainingObserver
     {
-        public void Started(long parameters, string device) { }
-        public void Resumed(long step, int epoch, string checkpoint) { }
         public void Logged(MetricsPoint point) => counts.Add(TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
-        public void CheckpointWritten(long step, string path, double seconds) { }
-        public void Warning(string message) { }
-        public void Finished(RunResult result) { }
     }
 }

@@ -172,13 +172,5 @@ public class ResumeExactnessTests
         Assert.Contains("checksum", Assert.Throws<CorruptCheckpointException>(() => CheckpointFormat.Deserialize(bytes)).Message);
     }
 
-    sealed class NullObserver : ITrainingObserver
-    {
-        public void Started(long parameters, string device) { }
-        public void Resumed(long step, int epoch, string checkpoint) { }
-        public void Logged(MetricsPoint point) { }
-        public void CheckpointWritten(long step, string path, double seconds) { }
-        public void Warning(string message) { }
-        public void Finished(RunResult result) { }
-    }
+    sealed class NullObserver : ITrainingObserver { }
 }

@@ -43,14 +43,9 @@ public static class TestRuns
     {
         readonly CancellationTokenSource _stop = new();
         public CancellationToken Token => _stop.Token;
-        public void Started(long parameters, string device) { }
-        public void Resumed(long step, int epoch, string checkpoint) { }
         public void Logged(MetricsPoint point)
         {
             if (stopAfter is { } k && point.Step >= k) _stop.Cancel();
         }
-        public void CheckpointWritten(long step, string path, double seconds) { }
-        public void Warning(string message) { }
-        public void Finished(RunResult result) { }
     }
 }

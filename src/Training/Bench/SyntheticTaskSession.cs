@@ -35,9 +35,7 @@ public sealed class SyntheticTaskSession : TaskSession
 
     bool Ptb => Config.Task == "ptb";
 
-    public override TaskShape Shape => Ptb
-        ? new(Config.Emsize, PtbVocabulary, PtbVocabulary, "uniform", "tokens", _steps)
-        : new(1, 10, 0, "default", "real", _steps);
+    public override TaskShape Shape => TaskShape.Nominal(Config) with { SequenceLength = _steps };
 
     public override int BatchesPerEpoch => int.MaxValue;
 

@@ -19,7 +19,7 @@ public sealed class AddingTaskSession : TaskSession
         _rng = new Mt19937((uint)config.RandomSeed);
     }
 
-    public override TaskShape Shape => new(2, 1, 0, "default", "real", Config.SeqLength);
+    public override TaskShape Shape => TaskShape.Nominal(Config);
     public override int BatchesPerEpoch => 0;
     public override double? Baseline => 1.0 / 6.0;
 

@@ -23,7 +23,7 @@ public sealed class CopyTaskSession : TaskSession
         _rng = new Mt19937((uint)config.RandomSeed);
     }
 
-    public override TaskShape Shape => new(10, 9, 0, "kaiming", "one_hot", _task.SequenceLength);
+    public override TaskShape Shape => TaskShape.Nominal(Config);
     public override int BatchesPerEpoch => 0;
     public override double? Baseline => _task.BaselineLoss;
 

@@ -31,7 +31,7 @@ public sealed class MnistTaskSession : TaskSession
         _orderRng = new Mt19937((uint)config.RandomSeed);
     }
 
-    public override TaskShape Shape => new(1, 10, 0, "default", "real", 784);
+    public override TaskShape Shape => TaskShape.Nominal(Config);
     public override int BatchesPerEpoch => (_train.Count + Config.BatchSize - 1) / Config.BatchSize;
 
     public override void BeginEpoch(int epoch)

@@ -35,7 +35,7 @@ public sealed class PtbTaskSession : TaskSession
         return torch.tensor(data.Select(x => (long)x).ToArray(), new long[] { rows, batch }).to(Device).DetachFromDisposeScope();
     }
 
-    public override TaskShape Shape => new(Config.Emsize, _corpus.Vocabulary.Count, _corpus.Vocabulary.Count, "uniform", "tokens", Config.Bptt);
+    public override TaskShape Shape => TaskShape.Nominal(Config) with { OutputSize = _corpus.Vocabulary.Count, VocabularySize = _corpus.Vocabulary.Count };
     public override int BatchesPerEpoch => _windows.Length;
 
     public override void BeginEpoch(int epoch)

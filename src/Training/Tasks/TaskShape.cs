@@ -12,7 +12,7 @@ public sealed record TaskShape(int InputSize, int OutputSize, int VocabularySize
     /// <summary>PTB's character vocabulary (spec §5.4: V = 50).</summary>
     public const int PtbVocabulary = 50;
 
-    /// <summary>The shape a task session has, known without its data (PTB's vocabulary taken as 50): for counting parameters.</summary>
+    /// <summary>The shape of a task known without its data; PTB's vocabulary is taken as 50 (its session puts the corpus's in).</summary>
     public static TaskShape Nominal(Configuration.RunConfig config) => config.Task switch
     {
         "copy" => new(10, 9, 0, "kaiming", "one_hot", config.DelayLength + 2 * config.RecallLength),

@@ -95,15 +95,7 @@ public sealed class FinishedSweep : IDisposable
         catch (IOException) { /* best effort: a leftover temp folder is harmless */ }
     }
 
-    sealed class QuietObserver : ITrainingObserver
-    {
-        public void Started(long parameters, string device) { }
-        public void Resumed(long step, int epoch, string checkpoint) { }
-        public void Logged(MetricsPoint point) { }
-        public void CheckpointWritten(long step, string path, double seconds) { }
-        public void Warning(string message) { }
-        public void Finished(RunResult result) { }
-    }
+    sealed class QuietObserver : ITrainingObserver { }
 }
 
 [CollectionDefinition(Name)]
