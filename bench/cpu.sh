@@ -14,3 +14,7 @@ dotnet "$app" bench --device cpu --fused ${FUSED:-both} --iterations ${ITERATION
 dotnet "$app" bench --device cpu --fused ${FUSED:-both} --iterations 10 --warmup 2 --seq-length 120 \
     --case copy:asrnn:64,copy:exprnn:64,copy:dtriv:64,copy:scornn:64,copy:rnn:64,copy:lstm:64 \
     --json "$out/bench-cpu-copy.json" | tee "$out/bench-cpu-copy.txt"
+# Sweep slots on the CPU: one and two concurrent trainer processes, each with cores / slots libtorch threads.
+dotnet "$app" bench --device cpu --fused true --iterations 10 --warmup 2 --seq-length 120 \
+    --case copy:asrnn:64 --slots 1,2 --slot-case copy:asrnn:64 \
+    --json "$out/bench-cpu-slots.json" | tee "$out/bench-cpu-slots.txt"
