@@ -63,6 +63,7 @@ public static class WorkerCommand
         {
             if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var g))
                 throw new ConfigurationException($"--gpus: '{part}' is not a GPU index");
+            if (list.Contains(g)) throw new ConfigurationException($"--gpus: GPU {g} is named twice (slots per GPU: --slots-per-gpu)");
             list.Add(g);
         }
         return list;

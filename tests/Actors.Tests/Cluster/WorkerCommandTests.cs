@@ -1,0 +1,28 @@
+using TorchSharp;
+
+namespace AsRnnGrid.Actors.Tests.Cluster;
+
+/// <summary>A worker's --gpus names GPUs that exist, once each, or the worker refuses to start.</summary>
+public sealed class WorkerCommandTests
+{
+    [Theory]
+    [InlineData("0,0", "--gpus: GPU 0 is named twice")]
+    [InlineData("x", "--gpus: 'x' is not a GPU index")]
+    public void Malformed_gpus_are_refused(string gpus, string expected) => AssertRefused(gpus, expected);
+
+    [Fact]
+    public void Gpus_that_do_not_exist_are_refused_before_joining()
+    {
+        if (torch.cuda.is_available()) AssertRefused("0,99", "--gpus: no GPU 99 on this machine");
+        else AssertRefused("0,1", "--gpus 0,1: CUDA is not available on this machine");
+    }
+
+    static void AssertRefused(string gpus, string expected)
+    {
+        var (exit, stdout, err) = CliProcess.Run("worker", "--join", "127.0.0.1:1", "--gpus", gpus);
+        Assert.Equal(2, exit);
+        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: " + expected, line);
+        Assert.DoesNotContain("joining", stdout);
+    }
+}
