@@ -82,7 +82,10 @@ public static class CheckpointFormat
 
     static void WriteTensor(BinaryWriter w, Tensor tensor)
     {
-        using var cpu = tensor.detach().cpu().contiguous();
+        // Each step may make a new tensor (on CUDA .cpu() copies, contiguous() may too): all are disposed here.
+        using var detached = tensor.detach();
+        using var host = detached.cpu();
+        using var cpu = host.contiguous();
         w.Write((int)cpu.dtype);
         w.Write(cpu.shape.Length);
         foreach (var d in cpu.shape) w.Write(d);

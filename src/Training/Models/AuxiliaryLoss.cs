@@ -124,7 +124,7 @@ public sealed class AuxiliaryLoss
         var anchors = FixedAnchors ?? Anchors(forward, steps, batch);
         if (anchors.min().item<long>() < low || anchors.max().item<long>() > high)
             throw new ArgumentException($"anchors must lie in [{low}, {high}] for a window of {steps} steps");
-        LastAnchors = anchors.data<long>().ToArray();
+        LastAnchors = anchors.cpu().data<long>().ToArray();
         _pending = _spec.AuxWeight * Loss(tape, x, anchors.to(_device), recur);
     }
 

@@ -32,7 +32,9 @@ public sealed class PtbTaskSession : TaskSession
     {
         var data = TokenBatching.Batchify(ids, batch);
         int rows = data.Length / batch;
-        return torch.tensor(data.Select(x => (long)x).ToArray(), new long[] { rows, batch }).to(Device).DetachFromDisposeScope();
+        // The CPU copy is disposed at once: the training split alone is tens of MB the GC would otherwise hold.
+        using var host = torch.tensor(data.Select(x => (long)x).ToArray(), new long[] { rows, batch });
+        return host.to(Device, copy: true).DetachFromDisposeScope();
     }
 
     public override TaskShape Shape => TaskShape.Nominal(Config) with { OutputSize = _corpus.Vocabulary.Count, VocabularySize = _corpus.Vocabulary.Count };
