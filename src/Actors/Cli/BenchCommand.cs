@@ -10,8 +10,8 @@ namespace AsRnnGrid.Actors.Cli;
 /// <summary>
 /// `asrnn-grid bench`: times training iterations of each model at the papers' sizes on pMNIST and PTB shapes
 /// (synthetic data), with the checkpoint's write time and its share of training time; `--slots 1,2,4` adds
-/// the sweep throughput of concurrent trainer processes on the same device. `--child` (hidden) times one case
-/// and prints one JSON row: what each slot's process runs.
+/// the sweep throughput of concurrent trainer processes on the same device. Every case runs in a `--child` process
+/// of its own (hidden: times one case and prints one JSON row; with `--barrier` it waits after its warm-up, as slots do).
 /// </summary>
 public static class BenchCommand
 {
@@ -34,8 +34,9 @@ public static class BenchCommand
         var slotCase = new Option<string>("--slot-case") { Description = "the case the slots train (default pmnist:asrnn:122)", DefaultValueFactory = _ => "pmnist:asrnn:122", HelpName = "task:model:hidden" };
         var fused = new Option<string>("--fused") { Description = "both (default: fused and per-step side by side) | true | false", DefaultValueFactory = _ => "both" };
         var threads = new Option<int?>("--threads") { Description = "libtorch's CPU threads (default: libtorch's own); each slot's process gets cores / slots" };
-        var child = new Option<bool>("--child") { Description = "time exactly one --case and print one JSON row (what each slot runs)", Hidden = true };
-        foreach (var o in new Option[] { device, cases, models, tasks, iterations, warmup, batch, seqLength, checkpoints, dtype, fused, quick, json, slots, slotCase, threads, child })
+        var child = new Option<bool>("--child") { Description = "time exactly one --case and print one JSON row (what each case and slot runs)", Hidden = true };
+        var barrier = new Option<bool>("--barrier") { Description = "with --child: after the warm-up print 'ready' and wait for a line on standard input", Hidden = true };
+        foreach (var o in new Option[] { device, cases, models, tasks, iterations, warmup, batch, seqLength, checkpoints, dtype, fused, quick, json, slots, slotCase, threads, child, barrier })
             command.Options.Add(o);
 
         command.SetAction(parsed =>
@@ -64,7 +65,13 @@ public static class BenchCommand
             if (parsed.GetValue(child))
             {
                 if (selected.Count != 1 || variants.Length != 1) throw new ConfigurationException("bench --child times exactly one --case with --fused true or false");
-                var row = IterationBench.Measure(selected[0], settings with { Fused = variants[0] });
+                Action? waitForTheOthers = parsed.GetValue(barrier) ? () =>
+                {
+                    Console.Out.WriteLine(BenchChild.ReadyLine);
+                    Console.Out.Flush();
+                    Console.In.ReadLine();
+                } : null;
+                var row = IterationBench.Measure(selected[0], settings with { Fused = variants[0] }, waitForTheOthers);
                 Console.Out.WriteLine(JsonSerializer.Serialize(row));
                 return 0;
             }
@@ -75,8 +82,11 @@ public static class BenchCommand
             foreach (var c in selected)
                 foreach (var variant in variants)
                 {
-                    Console.Error.WriteLine($"bench: timing {c.Label} {(variant ? "fused" : "per-step")} on {settings.Device} ({settings.BatchFor(c)} x {settings.SeqLengthFor(c)}, {settings.Warmup} + {settings.Iterations} iterations)");
-                    rows.Add(IterationBench.Measure(c, settings with { Fused = variant }));
+                    var label = $"{c.Label} {(variant ? "fused" : "per-step")}";
+                    Console.Error.WriteLine($"bench: timing {label} on {settings.Device} ({settings.BatchFor(c)} x {settings.SeqLengthFor(c)}, {settings.Warmup} + {settings.Iterations} iterations)");
+                    var caseArguments = ChildArguments(c, settings with { Fused = variant });
+                    if (parsed.GetValue(threads) is { } t) caseArguments.AddRange(["--threads", Text(t)]);
+                    rows.Add(BenchChild.Run(caseArguments, TimeSpan.FromMinutes(60), $"bench: {label}"));
                 }
             console.Write(BenchTable.Rows(rows));
 
@@ -85,7 +95,7 @@ public static class BenchCommand
             {
                 var slotBenchCase = BenchCase.Parse(parsed.GetValue(slotCase)!);
                 // The slots train what a sweep would: the fused recurrences unless only the per-step cells were asked for.
-                var slotSettings = settings with { Fused = variants[0] };
+                var slotSettings = settings with { Fused = variants[0], CheckpointWrites = 0 };
                 foreach (var n in slotCounts)
                 {
                     // n processes share the machine's cores: each gets its share, or libtorch's threads oversubscribe them.
@@ -136,13 +146,13 @@ public static class BenchCommand
                 : throw new ConfigurationException($"bench --slots: '{s}' is not a whole number from 1 to 64")).ToList();
     }
 
-    /// <summary>The arguments of one slot's process: the same settings, one case, no checkpoint timing.</summary>
+    /// <summary>The arguments of one case's process: the same settings, one case.</summary>
     static List<string> ChildArguments(BenchCase c, BenchSettings s)
     {
         var args = new List<string>
         {
             "bench", "--child", "--case", c.Label, "--device", s.Device, "--dtype", s.DType, "--fused", s.Fused ? "true" : "false",
-            "--iterations", Text(s.Iterations), "--warmup", Text(s.Warmup), "--checkpoints", "0",
+            "--iterations", Text(s.Iterations), "--warmup", Text(s.Warmup), "--checkpoints", Text(s.CheckpointWrites),
             "--batch", Text(s.BatchFor(c)), "--seq-length", Text(s.SeqLengthFor(c)),
         };
         return args;

@@ -1,51 +1,73 @@
 using System.Diagnostics;
-using System.Text.Json;
 using AsRnnGrid.Training.Bench;
-using AsRnnGrid.Training.Configuration;
 
 namespace AsRnnGrid.Actors.Cli;
 
 /// <summary>
-/// Sweep throughput (issue 5): N real child processes of `asrnn-grid bench --child`, started at once on the same
-/// device, each timing the same case and printing one JSON row; their sustained rates are summed.
+/// Sweep throughput (issue 5): N real `asrnn-grid bench --child --barrier` processes on the same device, each timing
+/// the same case. Their start-up (runtime, libtorch, CUDA context, cuDNN plans) takes seconds and differs between
+/// processes, so each waits after its warm-up until all are ready; then all time their iterations together. The
+/// aggregate is every timed iteration over the wall time from the first start to the last end.
 /// </summary>
 public static class SlotThroughput
 {
     public static SlotRow Measure(int slots, IReadOnlyList<string> childArguments, string caseLabel, bool fused, TimeSpan timeout)
     {
-        var processes = Enumerable.Range(0, slots).Select(_ => Start(childArguments)).ToList();
-        var outputs = processes.Select(p => (Out: p.StandardOutput.ReadToEndAsync(), Err: p.StandardError.ReadToEndAsync())).ToList();
-        var rates = new List<double>();
-        var deadline = Stopwatch.StartNew();
-        for (int i = 0; i < processes.Count; i++)
+        var clock = Stopwatch.StartNew();
+        var processes = Enumerable.Range(0, slots).Select(_ => BenchChild.Start([.. childArguments, "--barrier"])).ToList();
+        try
         {
-            var p = processes[i];
-            var left = timeout - deadline.Elapsed;
-            if (!p.WaitForExit(left > TimeSpan.Zero ? left : TimeSpan.Zero))
+            var stderr = processes.Select(p => p.StandardError.ReadToEndAsync()).ToList();
+            string What(int i) => $"bench --slots {slots}: child {i + 1}";
+
+            // The barrier: every child has warmed up (or one has failed, and its error is the answer).
+            for (int i = 0; i < processes.Count; i++)
             {
-                foreach (var q in processes) if (!q.HasExited) q.Kill(entireProcessTree: true);
-                throw new ConfigurationException($"bench --slots {slots}: a child did not finish within {timeout.TotalMinutes:0} minutes; use fewer --iterations or a smaller case");
+                var ready = processes[i].StandardOutput.ReadLineAsync();
+                if (!ready.Wait(Remaining(timeout, clock))) throw BenchChild.TimedOut(What(i), timeout);
+                if (ready.Result != BenchChild.ReadyLine)
+                {
+                    var rest = processes[i].StandardOutput.ReadToEnd();
+                    BenchChild.WaitOrKill(processes[i], Remaining(timeout, clock), What(i), timeout);
+                    BenchChild.Row(processes[i], (ready.Result ?? "") + "\n" + rest, stderr[i].Result, What(i));
+                    throw new InvalidOperationException($"{What(i)} did not stop at the barrier");
+                }
             }
-            var stdout = outputs[i].Out.Result;
-            if (p.ExitCode != 0)
-                throw new InvalidOperationException($"bench --slots {slots}: child {i + 1} exited with {p.ExitCode}: {CommandLine.FirstLine(outputs[i].Err.Result)}");
-            var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()
-                ?? throw new InvalidOperationException($"bench --slots {slots}: child {i + 1} printed nothing");
-            var row = JsonSerializer.Deserialize<BenchRow>(line)
-                ?? throw new InvalidOperationException($"bench --slots {slots}: child {i + 1} printed no row");
-            rates.Add(row.SustainedIterationsPerSecond);
-            p.Dispose();
+            foreach (var p in processes)
+            {
+                p.StandardInput.WriteLine("go");
+                p.StandardInput.Flush();
+            }
+
+            var stdout = processes.Select(p => p.StandardOutput.ReadToEndAsync()).ToList();
+            var rows = new List<BenchRow>();
+            for (int i = 0; i < processes.Count; i++)
+            {
+                BenchChild.WaitOrKill(processes[i], Remaining(timeout, clock), What(i), timeout);
+                rows.Add(BenchChild.Row(processes[i], stdout[i].Result, stderr[i].Result, What(i)));
+            }
+            double window = rows.Max(r => r.TimedEndUnixSeconds) - rows.Min(r => r.TimedStartUnixSeconds);
+            return new SlotRow
+            {
+                Case = caseLabel, Fused = fused, Slots = slots,
+                PerSlot = rows.Select(r => r.SustainedIterationsPerSecond).ToList(),
+                AggregateIterationsPerSecond = rows.Sum(r => r.Iterations) / Math.Max(window, 1e-3),
+                WindowSeconds = window,
+            };
         }
-        return new SlotRow { Case = caseLabel, Fused = fused, Slots = slots, PerSlot = rates, AggregateIterationsPerSecond = rates.Sum() };
+        finally
+        {
+            foreach (var p in processes)
+            {
+                if (!p.HasExited) p.Kill(entireProcessTree: true);
+                p.Dispose();
+            }
+        }
     }
 
-    /// <summary>This very program again: the apphost directly, or `dotnet asrnn-grid.dll` when run through the dotnet host.</summary>
-    static Process Start(IReadOnlyList<string> arguments)
+    static TimeSpan Remaining(TimeSpan timeout, Stopwatch clock)
     {
-        var exe = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find this program's path to start a bench child");
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(exe) == "dotnet") psi.ArgumentList.Add(typeof(SlotThroughput).Assembly.Location);
-        foreach (var a in arguments) psi.ArgumentList.Add(a);
-        return Process.Start(psi)!;
+        var left = timeout - clock.Elapsed;
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 }

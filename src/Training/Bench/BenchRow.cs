@@ -25,6 +25,9 @@ public sealed record BenchRow
     [JsonPropertyName("iterations_per_second")] public double IterationsPerSecond { get; init; }
     /// <summary>Timed iterations over their total wall time (what a sweep slot sustains).</summary>
     [JsonPropertyName("sustained_iterations_per_second")] public double SustainedIterationsPerSecond { get; init; }
+    /// <summary>Wall-clock start and end of the timed iterations (Unix seconds): where slot processes overlapped.</summary>
+    [JsonPropertyName("timed_start_unix_s")] public double TimedStartUnixSeconds { get; init; }
+    [JsonPropertyName("timed_end_unix_s")] public double TimedEndUnixSeconds { get; init; }
     [JsonPropertyName("peak_memory_mb")] public double? PeakMemoryMb { get; init; }
     /// <summary>What the memory figure is: process peak RSS (CPU) or the device memory nvidia-smi shows for the process (CUDA).</summary>
     [JsonPropertyName("memory_kind")] public required string MemoryKind { get; init; }

@@ -38,7 +38,8 @@ public static class IterationBench
         return RunConfigBuilder.Build(values);
     }
 
-    public static BenchRow Measure(BenchCase c, BenchSettings s)
+    /// <param name="beforeTimedIterations">Called once between the warm-up and the timed iterations (slot processes wait there for each other).</param>
+    public static BenchRow Measure(BenchCase c, BenchSettings s, Action? beforeTimedIterations = null)
     {
         if (s.Iterations < 1) throw new ConfigurationException("bench: --iterations must be at least 1");
         if (s.Warmup < 0) throw new ConfigurationException("bench: --warmup must not be negative");
@@ -58,14 +59,21 @@ public static class IterationBench
         task.BeginEpoch(0);
 
         var times = new List<double>();
+        DateTimeOffset timedStart = default;
         for (int i = 0; i < s.Warmup + s.Iterations; i++)
         {
+            if (i == s.Warmup)
+            {
+                beforeTimedIterations?.Invoke();
+                timedStart = DateTimeOffset.UtcNow;
+            }
             var clock = Stopwatch.StartNew();
             using (var scope = torch.NewDisposeScope())
                 TrainingStep.Run(model, optimizer, task, trainable, config.ClipNorm, i);
             if (device.type == DeviceType.CUDA) torch.cuda.synchronize(device);
             if (i >= s.Warmup) times.Add(clock.Elapsed.TotalMilliseconds);
         }
+        var timedEnd = DateTimeOffset.UtcNow;
         var peak = PeakMemory.ReadMb(device);
         var (checkpointMs, checkpointBytes) = TimeCheckpoints(config, model, optimizer, task, s.CheckpointWrites, s.Warmup + s.Iterations);
 
@@ -80,6 +88,7 @@ public static class IterationBench
             MsPerIteration = median, MsMin = times.Min(), MsMax = times.Max(),
             IterationsPerSecond = 1000.0 / median,
             SustainedIterationsPerSecond = times.Count / (times.Sum() / 1000.0),
+            TimedStartUnixSeconds = timedStart.ToUnixTimeMilliseconds() / 1000.0, TimedEndUnixSeconds = timedEnd.ToUnixTimeMilliseconds() / 1000.0,
             PeakMemoryMb = peak, MemoryKind = PeakMemory.Kind(device),
             CheckpointMs = checkpointMs, CheckpointBytes = checkpointBytes, CheckpointEvery = every,
             CheckpointShare = checkpointMs / (every * median),

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace AsRnnGrid.Training.Bench;
 
-/// <summary>Sweep throughput with a number of trainer slots on one device: each slot's sustained rate and their sum.</summary>
+/// <summary>
+/// Sweep throughput with a number of trainer slots on one device: each slot's sustained rate, and the aggregate: every
+/// timed iteration over the window from the first slot's start to the last one's end (the slots start together).
+/// </summary>
 public sealed record SlotRow
 {
     [JsonPropertyName("case")] public required string Case { get; init; }
@@ -10,4 +13,5 @@ public sealed record SlotRow
     [JsonPropertyName("slots")] public int Slots { get; init; }
     [JsonPropertyName("per_slot_iterations_per_second")] public required IReadOnlyList<double> PerSlot { get; init; }
     [JsonPropertyName("aggregate_iterations_per_second")] public double AggregateIterationsPerSecond { get; init; }
+    [JsonPropertyName("window_s")] public double WindowSeconds { get; init; }
 }
