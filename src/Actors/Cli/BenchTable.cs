@@ -58,7 +58,7 @@ public static class BenchTable
                 string.Join(" + ", r.PerSlot.Select(x => x.ToString("0.00", Invariant))),
                 r.AggregateIterationsPerSecond.ToString("0.00", Invariant),
                 one is { } o && o > 0 ? (r.AggregateIterationsPerSecond / o).ToString("0.00", Invariant) + "x" : "");
-        table.Caption("sweep throughput: concurrent child processes on the same device, each timing its own iterations, rates summed");
+        table.Caption("sweep throughput: concurrent processes on the same device, timing together after their warm-up; aggregate = every timed iteration / (last end - first start)");
         return table;
     }
 }
