@@ -51,6 +51,7 @@ public static class SlotThroughput
             {
                 Case = caseLabel, Fused = fused, Slots = slots,
                 PerSlot = rows.Select(r => r.SustainedIterationsPerSecond).ToList(),
+                PerSlotWindows = rows.Select(r => new[] { r.TimedStartUnixSeconds, r.TimedEndUnixSeconds }).ToList(),
                 AggregateIterationsPerSecond = rows.Sum(r => r.Iterations) / Math.Max(window, 1e-3),
                 WindowSeconds = window,
             };

@@ -88,7 +88,7 @@ public static class IterationBench
             MsPerIteration = median, MsMin = times.Min(), MsMax = times.Max(),
             IterationsPerSecond = 1000.0 / median,
             SustainedIterationsPerSecond = times.Count / (times.Sum() / 1000.0),
-            TimedStartUnixSeconds = timedStart.ToUnixTimeMilliseconds() / 1000.0, TimedEndUnixSeconds = timedEnd.ToUnixTimeMilliseconds() / 1000.0,
+            TimedStartUnixSeconds = UnixSeconds(timedStart), TimedEndUnixSeconds = UnixSeconds(timedEnd),
             PeakMemoryMb = peak, MemoryKind = PeakMemory.Kind(device),
             CheckpointMs = checkpointMs, CheckpointBytes = checkpointBytes, CheckpointEvery = every,
             CheckpointShare = checkpointMs / (every * median),
@@ -121,6 +121,9 @@ public static class IterationBench
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    /// <summary>Seconds since 1970 to the tick (100 ns): slot windows of a few milliseconds are compared across processes.</summary>
+    static double UnixSeconds(DateTimeOffset t) => (t - DateTimeOffset.UnixEpoch).Ticks / (double)TimeSpan.TicksPerSecond;
 
     static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

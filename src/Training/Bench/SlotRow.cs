@@ -14,4 +14,6 @@ public sealed record SlotRow
     [JsonPropertyName("per_slot_iterations_per_second")] public required IReadOnlyList<double> PerSlot { get; init; }
     [JsonPropertyName("aggregate_iterations_per_second")] public double AggregateIterationsPerSecond { get; init; }
     [JsonPropertyName("window_s")] public double WindowSeconds { get; init; }
+    /// <summary>Each slot's timed window, [start, end] in Unix seconds.</summary>
+    [JsonPropertyName("per_slot_windows")] public required IReadOnlyList<double[]> PerSlotWindows { get; init; }
 }
