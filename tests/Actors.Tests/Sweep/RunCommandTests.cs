@@ -109,8 +109,12 @@ public sealed class RunCommandTests(ITestOutputHelper output)
         Assert.True(exit == 0, err);
         var final = SweepStatus.Read(results)!;
         Assert.All(final.Runs, r => Assert.Equal(("completed", 0), (r.State, r.Failures)));
-        // The stopped runs went on from the checkpoints written when they were asked to stop.
-        Assert.All(interrupted, r => Assert.True(final.Runs.Single(f => f.Id == r.Id).Attempts[^1].ResumedFrom > 0));
+        // The stopped runs that had trained went on from the checkpoints written when they were asked to stop (a run
+        // handed out just before the signal may stop before its first step, with nothing to resume from).
+        long ResumedFrom(RunStatus r) => final.Runs.Single(f => f.Id == r.Id).Attempts[^1].ResumedFrom ?? 0;
+        Assert.All(interrupted.Where(r => r.Step > 0), r => Assert.True(ResumedFrom(r) >= Math.Max(r.Step, r.CheckpointStep ?? 0),
+            $"{r.Id} stopped at step {r.Step} (checkpoint {r.CheckpointStep}) and resumed from {ResumedFrom(r)}"));
+        Assert.Contains(interrupted, r => ResumedFrom(r) > 0);
     }
 
     /// <summary>One log point per log_every steps, in order, none repeated or missing.</summary>
