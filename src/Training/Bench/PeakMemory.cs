@@ -27,8 +27,7 @@ public static class PeakMemory
     {
         if (device.type == DeviceType.CUDA)
         {
-            _deviceBaselineMb ??= NvidiaSmi($"--query-gpu=memory.used --format=csv,noheader,nounits -i {NvidiaSmiIndex(device)}")
-                .Select(Mb).FirstOrDefault(v => v is not null);
+            _deviceBaselineMb ??= DeviceUsedMb(device);
             return;
         }
         if (!File.Exists("/proc/self/clear_refs")) return;
@@ -64,9 +63,12 @@ public static class PeakMemory
     static double? DeviceGrowthMb(Device device)
     {
         if (_deviceBaselineMb is not { } baseline) return null;
-        var used = NvidiaSmi($"--query-gpu=memory.used --format=csv,noheader,nounits -i {NvidiaSmiIndex(device)}").Select(Mb).FirstOrDefault(v => v is not null);
-        return used is { } u ? Math.Max(0, u - baseline) : null;
+        return DeviceUsedMb(device) is { } used ? Math.Max(0, used - baseline) : null;
     }
+
+    /// <summary>The GPU's used memory, every process's together.</summary>
+    static double? DeviceUsedMb(Device device)
+        => NvidiaSmi($"--query-gpu=memory.used --format=csv,noheader,nounits -i {NvidiaSmiIndex(device)}").Select(Mb).FirstOrDefault(v => v is not null);
 
     /// <summary>nvidia-smi numbers every GPU of the machine; CUDA numbers those CUDA_VISIBLE_DEVICES lists.</summary>
     static string NvidiaSmiIndex(Device device)
