@@ -229,9 +229,7 @@ public class AuxiliaryLossTests
         var config = TestRuns.Config(("task", "copy"), ("model", "lstm"), ("aux", "reconstruct"), ("aux_length", "6"), ("hidden_size", "32"),
             ("recall_length", "3"), ("delay_length", "5"), ("batch_size", "32"), ("iterations", "400"), ("optimizer", "adam"), ("rmsprop_lr", "1e-2"),
             ("log_every", "100"));
-        var result = TestRuns.Train(config, TestRuns.NewFolder());
-        Assert.Equal("completed", result.Status);
-        Assert.True(result.FinalLoss < result.Baseline, $"final loss {result.FinalLoss} not below the baseline {result.Baseline}");
+        TestRuns.TrainBelowBaseline(config, "lstm reconstruct");
     }
 
     [Fact]

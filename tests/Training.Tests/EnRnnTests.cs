@@ -208,8 +208,6 @@ public class EnRnnTests
     {
         var config = TestRuns.Config(("task", "copy"), ("model", "enrnn"), ("hidden_size", "32"), ("enrnn_n2", "8"), ("recall_length", "3"),
             ("delay_length", "10"), ("batch_size", "32"), ("iterations", "500"), ("rmsprop_lr", "1e-2"), ("rmsprop_constr_lr", "1e-3"), ("log_every", "100"));
-        var result = TestRuns.Train(config, TestRuns.NewFolder());
-        Assert.Equal("completed", result.Status);
-        Assert.True(result.FinalLoss < result.Baseline, $"final loss {result.FinalLoss} not below the baseline {result.Baseline}");
+        TestRuns.TrainBelowBaseline(config, "enrnn");
     }
 }

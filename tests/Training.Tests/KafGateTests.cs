@@ -152,8 +152,6 @@ public class KafGateTests
     {
         var config = TestRuns.Config(("task", "copy"), ("model", "lstm"), ("gate", "kaf"), ("hidden_size", "32"), ("recall_length", "3"),
             ("delay_length", "10"), ("batch_size", "32"), ("iterations", "300"), ("optimizer", "adam"), ("rmsprop_lr", "1e-2"), ("log_every", "100"));
-        var result = TestRuns.Train(config, TestRuns.NewFolder());
-        Assert.Equal("completed", result.Status);
-        Assert.True(result.FinalLoss < result.Baseline, $"lstm kaf: final loss {result.FinalLoss} not below the baseline {result.Baseline}");
+        TestRuns.TrainBelowBaseline(config, "lstm kaf");
     }
 }

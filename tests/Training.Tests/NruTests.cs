@@ -195,8 +195,6 @@ public class NruTests
         var config = TestRuns.Config(("task", "copy"), ("model", "nru"), ("hidden_size", "32"), ("nru_memory", "16"), ("nru_heads", "4"),
             ("recall_length", "3"), ("delay_length", "10"), ("batch_size", "32"), ("iterations", "400"), ("optimizer", "adam"), ("rmsprop_lr", "5e-3"),
             ("log_every", "100"));
-        var result = TestRuns.Train(config, TestRuns.NewFolder());
-        Assert.Equal("completed", result.Status);
-        Assert.True(result.FinalLoss < result.Baseline, $"nru: final loss {result.FinalLoss} not below the baseline {result.Baseline}");
+        TestRuns.TrainBelowBaseline(config, "nru");
     }
 }

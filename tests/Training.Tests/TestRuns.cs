@@ -28,6 +28,15 @@ public static class TestRuns
         return new TrainingRun(config, folder, observer).Run(observer.Token);
     }
 
+    /// <summary>Trains <paramref name="config"/> to the end and holds that its final loss is below the task's baseline.</summary>
+    public static RunResult TrainBelowBaseline(RunConfig config, string what)
+    {
+        var result = Train(config, NewFolder());
+        Assert.Equal("completed", result.Status);
+        Assert.True(result.FinalLoss < result.Baseline, $"{what}: final loss {result.FinalLoss} not below the baseline {result.Baseline}");
+        return result;
+    }
+
     /// <summary>metrics.jsonl with the elapsed time removed (the only field allowed to differ).</summary>
     public static string[] MetricsWithoutTime(string folder) => File.ReadAllLines(Path.Combine(folder, "metrics.jsonl"))
         .Select(line => { var o = JsonNode.Parse(line)!.AsObject(); o.Remove("elapsed"); return o.ToJsonString(); }).ToArray();
