@@ -84,7 +84,8 @@ public sealed class RunCommandTests(ITestOutputHelper output)
     [Fact]
     public async Task Sigterm_stops_the_sweep_at_checkpoints_within_30_seconds_and_run_again_finishes_it()
     {
-        var (file, results) = TestSweeps.WriteSweepFile(SixRuns);
+        // Long enough runs that a signal finds one mid-way: on an idle machine 400 iterations end between two status ticks.
+        var (file, results) = TestSweeps.WriteSweepFile(SixRuns.Replace("iterations: 400", "iterations: 3000"));
         using (var sweep = CliProcess.Start("run", file))
         {
             var stdout = sweep.StandardOutput.ReadToEndAsync();
