@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The CPU figures recorded in the closing note of issue 5 (a 2-core machine: few iterations; pMNIST and PTB at the
+# The CPU figures of the README's bench section (a 2-core machine: few iterations; pMNIST and PTB at the
 # papers' shapes, per model; then the copy task, L = 100, hidden 64). Writes bench/out/bench-cpu*.{txt,json}.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

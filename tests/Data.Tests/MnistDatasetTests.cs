@@ -5,21 +5,22 @@ public class MnistDatasetTests(MnistFixture fixture) : IClassFixture<MnistFixtur
     [Fact]
     public void Load_HasTheSplitSizes()
     {
-        Assert.Equal(7996, fixture.Data.Train.Count);
-        Assert.Equal(2004, fixture.Data.Test.Count);
-        Assert.Equal(7996 * 784, fixture.Data.Train.Pixels.Length);
-        Assert.Equal(2004 * 784, fixture.Data.Test.Pixels.Length);
-        Assert.Equal(7996, fixture.Data.Train.Labels.Length);
-        Assert.Equal(2004, fixture.Data.Test.Labels.Length);
+        Assert.Equal(2000, fixture.Data.Train.Count);
+        Assert.Equal(500, fixture.Data.Test.Count);
+        Assert.Equal(2000 * 784, fixture.Data.Train.Pixels.Length);
+        Assert.Equal(500 * 784, fixture.Data.Test.Pixels.Length);
+        Assert.Equal(2000, fixture.Data.Train.Labels.Length);
+        Assert.Equal(500, fixture.Data.Test.Labels.Length);
     }
 
     [Fact]
     public void Load_LabelHistogramsAreExact()
     {
-        // Counted once from the IDX files with an independent reader.
-        Assert.Equal([800, 901, 792, 825, 784, 690, 811, 856, 755, 782], fixture.Data.Train.LabelHistogram());
-        Assert.Equal([201, 226, 199, 207, 196, 173, 203, 214, 189, 196], fixture.Data.Test.LabelHistogram());
+        // Counted once from the IDX files with an independent reader; the subset takes 200 (50) digits of each class.
+        Assert.Equal(Enumerable.Repeat(200, 10), fixture.Data.Train.LabelHistogram());
+        Assert.Equal(Enumerable.Repeat(50, 10), fixture.Data.Test.LabelHistogram());
         Assert.Equal([1, 8, 3, 7, 2, 6, 6, 6, 1, 0], fixture.Data.Train.Labels[..10].Select(b => (int)b));
+        Assert.Equal([4, 8, 2, 6, 3, 9, 0, 6, 8, 1], fixture.Data.Test.Labels[..10].Select(b => (int)b));
     }
 
     [Fact]
@@ -30,8 +31,8 @@ public class MnistDatasetTests(MnistFixture fixture) : IClassFixture<MnistFixtur
             Assert.Equal(0, split.Pixels.Min());
             Assert.Equal(255, split.Pixels.Max());
         }
-        Assert.Equal(209225317L, fixture.Data.Train.Pixels.Sum(p => (long)p));
-        Assert.Equal(52921283L, fixture.Data.Test.Pixels.Sum(p => (long)p));
+        Assert.Equal(52473954L, fixture.Data.Train.Pixels.Sum(p => (long)p));
+        Assert.Equal(13357331L, fixture.Data.Test.Pixels.Sum(p => (long)p));
     }
 
     [Fact]
@@ -52,7 +53,7 @@ public class MnistDatasetTests(MnistFixture fixture) : IClassFixture<MnistFixtur
     {
         MnistSplit train = fixture.Data.Train;
         int[] perm = PixelPermutation.Create(PixelPermutation.ReferenceSeed);
-        int[] indices = [5, 0, 7995];
+        int[] indices = [5, 0, 1999];
         var (inputs, labels) = train.GetBatch(indices, perm);
 
         Assert.Equal(3 * 784, inputs.Length);

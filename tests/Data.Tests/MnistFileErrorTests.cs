@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace AsRnnGrid.Data.Tests;
 
-/// <summary>Corrupted copies of the real files, each failing with one line naming file and fault.</summary>
+/// <summary>Corrupted copies of the committed subset's files, each failing with one line naming file and fault.</summary>
 public class MnistFileErrorTests
 {
     private static DataFileException LoadFails(TempDirectory dir)
@@ -49,7 +49,7 @@ public class MnistFileErrorTests
         File.WriteAllBytes(path, bytes[..^100]);
 
         var e = LoadFails(dir);
-        Assert.Equal($"{path}: truncated: expected 6268880 bytes, got 6268780", e.Message);
+        Assert.Equal($"{path}: truncated: expected 1568016 bytes, got 1567916", e.Message);
     }
 
     [Fact]
@@ -72,11 +72,11 @@ public class MnistFileErrorTests
         string path = dir.File(MnistDataset.TrainLabels);
         byte[] bytes = File.ReadAllBytes(path);
         // Drop the last label consistently (header and body), so only the count disagrees.
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), 7995);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), 1999);
         File.WriteAllBytes(path, bytes[..^1]);
 
         var e = LoadFails(dir);
-        Assert.Equal($"{path}: 7995 labels for 7996 images in train-images-idx3-ubyte", e.Message);
+        Assert.Equal($"{path}: 1999 labels for 2000 images in train-images-idx3-ubyte", e.Message);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public class MnistFileErrorTests
         MnistFixture.WriteRawCopies(dir);
         string path = dir.File(MnistDataset.TestImages);
         byte[] bytes = File.ReadAllBytes(path);
-        // 2004 x 784 bytes read as 2004 x 56 x 14: consistent length, wrong shape.
+        // 500 x 784 bytes read as 500 x 56 x 14: consistent length, wrong shape.
         BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), 56);
         BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(12), 14);
         File.WriteAllBytes(path, bytes);
@@ -114,7 +114,7 @@ public class MnistFileErrorTests
     {
         using var dir = new TempDirectory();
         foreach (string name in MnistFixture.FileNames)
-            File.Copy(Path.Combine(TestData.MnistDir, name + ".gz"), dir.File(name + ".gz"));
+            File.Copy(Path.Combine(RepositoryPaths.Mnist, name + ".gz"), dir.File(name + ".gz"));
         string path = dir.File(MnistDataset.TrainImages + ".gz");
         byte[] bytes = File.ReadAllBytes(path);
         for (int i = 1000; i < 1100; i++) bytes[i] ^= 0x5A; // garble the deflate stream
@@ -130,13 +130,13 @@ public class MnistFileErrorTests
     {
         using var dir = new TempDirectory();
         foreach (string name in MnistFixture.FileNames)
-            File.Copy(Path.Combine(TestData.MnistDir, name + ".gz"), dir.File(name + ".gz"));
+            File.Copy(Path.Combine(RepositoryPaths.Mnist, name + ".gz"), dir.File(name + ".gz"));
         string path = dir.File(MnistDataset.TestImages + ".gz");
         File.WriteAllBytes(path, File.ReadAllBytes(path)[..^5000]);
 
         var e = LoadFails(dir);
         // GZipStream stops quietly at the cut, so the IDX length check reports it.
-        Assert.Matches($"^{System.Text.RegularExpressions.Regex.Escape(path)}: truncated: expected 1571152 bytes, got [0-9]+ after decompression$", e.Message);
+        Assert.Matches($"^{System.Text.RegularExpressions.Regex.Escape(path)}: truncated: expected 392016 bytes, got [0-9]+ after decompression$", e.Message);
     }
 
     [Fact]
@@ -145,8 +145,8 @@ public class MnistFileErrorTests
         using var dir = new TempDirectory();
         MnistFixture.WriteRawCopies(dir);
         File.WriteAllBytes(dir.File(MnistDataset.TrainLabels), [1, 2, 3]); // broken raw copy
-        File.Copy(Path.Combine(TestData.MnistDir, MnistDataset.TrainLabels + ".gz"), dir.File(MnistDataset.TrainLabels + ".gz"));
+        File.Copy(Path.Combine(RepositoryPaths.Mnist, MnistDataset.TrainLabels + ".gz"), dir.File(MnistDataset.TrainLabels + ".gz"));
 
-        Assert.Equal(7996, MnistDataset.Load(dir.FullName).Train.Labels.Length);
+        Assert.Equal(2000, MnistDataset.Load(dir.FullName).Train.Labels.Length);
     }
 }

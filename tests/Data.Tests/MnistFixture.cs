@@ -2,10 +2,10 @@ using System.IO.Compression;
 
 namespace AsRnnGrid.Data.Tests;
 
-/// <summary>The shared 10k MNIST, loaded once per test class, plus raw-file copies for corruption tests.</summary>
+/// <summary>The committed MNIST subset (tests/data/mnist), loaded once per test class, plus raw-file copies for corruption tests.</summary>
 public sealed class MnistFixture
 {
-    public MnistDataset Data { get; } = MnistDataset.Load(TestData.MnistDir);
+    public MnistDataset Data { get; } = MnistDataset.Load(RepositoryPaths.Mnist);
 
     public static readonly string[] FileNames =
         [MnistDataset.TrainImages, MnistDataset.TrainLabels, MnistDataset.TestImages, MnistDataset.TestLabels];
@@ -15,7 +15,7 @@ public sealed class MnistFixture
     {
         foreach (string name in FileNames)
         {
-            using var gz = new GZipStream(File.OpenRead(Path.Combine(TestData.MnistDir, name + ".gz")), CompressionMode.Decompress);
+            using var gz = new GZipStream(File.OpenRead(Path.Combine(RepositoryPaths.Mnist, name + ".gz")), CompressionMode.Decompress);
             using var raw = File.Create(dir.File(name));
             gz.CopyTo(raw);
         }

@@ -24,7 +24,7 @@ public class Mt19937Tests
     [Fact]
     public void Permutation92916_EqualsTheShippedFile()
     {
-        int[] shipped = File.ReadAllLines(TestData.PermutationFile)
+        int[] shipped = File.ReadAllLines(RepositoryPaths.PermutationFile)
             .Where(l => l.Trim().Length > 0).Select(int.Parse).ToArray();
         int[] perm = new Mt19937(92916).Permutation(784);
 

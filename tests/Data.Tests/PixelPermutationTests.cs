@@ -11,7 +11,7 @@ public class PixelPermutationTests
     [Fact]
     public void ReferenceSeed_IsTheShippedPermutation()
     {
-        int[] shipped = File.ReadAllLines(TestData.PermutationFile).Where(l => l.Trim().Length > 0).Select(int.Parse).ToArray();
+        int[] shipped = File.ReadAllLines(RepositoryPaths.PermutationFile).Where(l => l.Trim().Length > 0).Select(int.Parse).ToArray();
         Assert.Equal(shipped, PixelPermutation.Create(92916));
     }
 

@@ -23,20 +23,6 @@ public class TokenBatchingTests
     }
 
     [Fact]
-    public void Batchify_RealValidStreamWithBatch10()
-    {
-        var corpus = PtbCorpus.FromFiles(TestData.PtbValid, TestData.PtbValid, TestData.PtbTest);
-        int[] grid = TokenBatching.Batchify(corpus.Valid, 10);
-        int n = 393043 / 10;
-
-        Assert.Equal(n * 10, grid.Length);
-        for (int j = 0; j < 10; j++)
-            for (int t = 0; t < n; t += 997)
-                Assert.Equal(corpus.Valid[j * n + t], grid[t * 10 + j]);
-        Assert.Equal(corpus.Valid[10 * n - 1], grid[^1]);
-    }
-
-    [Fact]
     public void BpttWindows_LastWindowIsShort()
     {
         Assert.Equal([new BpttWindow(0, 4), new BpttWindow(4, 4), new BpttWindow(8, 1)], TokenBatching.BpttWindows(10, 4));

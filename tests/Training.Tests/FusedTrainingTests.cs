@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace AsRnnGrid.Training.Tests;
 
-/// <summary>Float32 training through the fused recurrences stays on the per-step cells' loss curve (issue 5).</summary>
+/// <summary>Float32 training through the fused recurrences stays on the per-step cells' loss curve.</summary>
 public class FusedTrainingTests
 {
     static double[] Losses(string folder) => File.ReadAllLines(Path.Combine(folder, "metrics.jsonl"))

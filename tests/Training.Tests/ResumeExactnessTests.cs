@@ -95,7 +95,7 @@ public class ResumeExactnessTests
     [Fact]
     public void Ptb_resumed_across_bptt_windows_is_bit_identical()
     {
-        var data = SmallPtb.Create();
+        var data = SmallPtbCorpus.Create();
         AssertResumeIsExact(TestRuns.Config(("task", "ptb"), ("model", "asrnn"), ("hidden_size", "8"), ("emsize", "4"), ("data_dir", data),
             ("batch_size", "4"), ("eval_batch_size", "2"), ("bptt", "20"), ("epochs", "2"), ("log_every", "2"), ("a", "0.8"), ("b", "3")),
             stopAfter: 6);
@@ -104,7 +104,7 @@ public class ResumeExactnessTests
     [Fact]
     public void Ptb_lstm_with_auxiliary_loss_resumed_across_bptt_windows_is_bit_identical()
     {
-        var data = SmallPtb.Create();
+        var data = SmallPtbCorpus.Create();
         AssertResumeIsExact(TestRuns.Config(("task", "ptb"), ("model", "lstm"), ("aux", "reconstruct"), ("aux_length", "5"), ("aux_truncate", "6"),
             ("hidden_size", "8"), ("emsize", "4"), ("data_dir", data), ("batch_size", "4"), ("eval_batch_size", "2"), ("bptt", "20"),
             ("epochs", "2"), ("log_every", "2")), stopAfter: 6);

@@ -22,8 +22,8 @@ public class RepositorySweepFileTests
     }
 
     /// <summary>
-    /// Each paper grid, copied into a temporary folder with its data folders beside it (the shared 10k MNIST
-    /// through a link; three tiny PTB files, since the shared PTB folder lacks the train file), expands to its
+    /// Each paper grid, copied into a temporary folder with its data folders beside it (the committed MNIST subset
+    /// through a link; three tiny PTB files: the check looks for the files only), expands to its
     /// table's rows: model, hidden size, lr, recurrent lr, alpha, clipping (spec §6.3), times the seeds.
     /// </summary>
     [Theory]

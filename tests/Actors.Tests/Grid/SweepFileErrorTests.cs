@@ -128,11 +128,12 @@ public class SweepFileErrorTests
     [Fact]
     public void Missing_ptb_train_file_is_named_with_the_folder_it_looked_in()
     {
-        // The shared PTB folder holds only the valid and test files.
+        // A PTB folder with the valid and test files only, as the files are often handed around.
         var folder = new SweepFolder();
-        var shared = Path.Combine(RepositoryPaths.SharedData, "ptb-char");
-        var path = folder.Write("p.yaml", A + "    task: ptb\n    data_dir: " + shared + "\n");
+        var ptb = folder.PtbFolder("ptb");
+        File.Delete(Path.Combine(ptb, "ptb.char.train.txt"));
+        var path = folder.Write("p.yaml", A + "    task: ptb\n    data_dir: " + ptb + "\n");
         var e = Assert.Throws<ConfigurationException>(() => SweepFileReader.Read(path));
-        Assert.Equal($"{path}:4:5: data_dir {shared} has no ptb.char.train.txt, needed by task ptb", e.Message);
+        Assert.Equal($"{path}:4:5: data_dir {ptb} has no ptb.char.train.txt, needed by task ptb", e.Message);
     }
 }

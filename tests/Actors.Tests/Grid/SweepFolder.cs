@@ -26,7 +26,7 @@ public sealed class SweepFolder
         return dir;
     }
 
-    /// <summary>A link to the shared MNIST files at <paramref name="relative"/>, so a relative data_dir finds them.</summary>
+    /// <summary>A link to the committed MNIST subset (tests/data/mnist) at <paramref name="relative"/>, so a relative data_dir finds it.</summary>
     public string MnistLink(string relative)
     {
         var link = System.IO.Path.Combine(Path, relative);
