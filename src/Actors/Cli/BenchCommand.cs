@@ -73,7 +73,7 @@ public static class BenchCommand
                 } : null;
                 var row = IterationBench.Measure(selected[0], settings with { Fused = variants[0] }, waitForTheOthers);
                 Console.Out.WriteLine(JsonSerializer.Serialize(row));
-                return 0;
+                return (int)ExitCode.Success;
             }
 
             var slotCounts = ParseSlots(parsed.GetValue(slots));
@@ -108,7 +108,7 @@ public static class BenchCommand
             }
 
             if (parsed.GetValue(json) is { } file) WriteJson(file, rows, slotRows);
-            return 0;
+            return (int)ExitCode.Success;
         });
         return command;
     }

@@ -11,14 +11,11 @@ namespace AsRnnGrid.Actors.Cli;
 /// <summary>
 /// `asrnn-grid run [FILE]`: the whole sweep on this machine, unattended. Running it again on the same file
 /// skips completed runs and resumes the others from their checkpoints (the ledger in the results folder).
-/// Exit codes: 0 every run completed, 4 some runs failed, 3 stopped by a signal (run again to go on),
-/// 5 stalled (every device quarantined), 2 bad input.
+/// Exit codes (<see cref="ExitCode"/>): 0 every run completed, 4 some runs failed, 3 stopped by a signal (run again
+/// to go on), 5 stalled (every device quarantined), 2 bad input, 1 this node was taken down by the cluster.
 /// </summary>
 public static class RunCommand
 {
-    public const int ExitFailedRuns = 4;
-    public const int ExitStopped = 3;
-    public const int ExitStalled = 5;
     static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(28);
 
     public static Command Build()
@@ -96,16 +93,16 @@ public static class RunCommand
             if (ended is null)
             {
                 console.WriteLine($"not every run stopped within {StopDeadline.TotalSeconds:0} s; they checkpoint on their own. Run again to go on.");
-                return ExitStopped;
+                return (int)ExitCode.Stopped;
             }
             PrintSummary(console, ended, status, repeatHeadline: live);
             return ended.State switch
             {
-                "finished" when ended.Failed == 0 => 0,
-                "finished" => ExitFailedRuns,
-                "stalled" => ExitStalled,
-                "aborted" => 1,
-                _ => ExitStopped,
+                "finished" when ended.Failed == 0 => (int)ExitCode.Success,
+                "finished" => (int)ExitCode.Failed,
+                "stalled" => (int)ExitCode.Stalled,
+                "aborted" => (int)ExitCode.Fault,
+                _ => (int)ExitCode.Stopped,
             };
         }
         finally

@@ -39,7 +39,7 @@ public static class StatusCommand
             if (parsed.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(status, SweepStatus.Json));
-                return 0;
+                return (int)ExitCode.Success;
             }
             var console = TerminalConsole.Create();
             var now = DateTimeOffset.Now;
@@ -48,7 +48,7 @@ public static class StatusCommand
             var age = now - status.Updated;
             var note = status.State == "running" && age > Stale ? $" (no update for {SweepDisplay.Duration(age.TotalSeconds)}: the sweep may have stopped; `asrnn-grid run` again resumes it)" : "";
             console.WriteLine($"sweep {status.State}{note}: {SweepDisplay.Counts(status)}; updated {status.Updated:yyyy-MM-dd HH:mm:ss}");
-            return 0;
+            return (int)ExitCode.Success;
         });
         return command;
     }

@@ -195,9 +195,9 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
         var run = c.Run;
         var (outcome, reason) = code switch
         {
-            0 when c.FinishedStatus == "completed" => ("completed", (string?)null),
-            3 => ("stopped", c.EndedBecause ?? c.FinishedReason ?? "stopped"),
-            4 => ("failed", c.FinishedReason ?? "failed"),
+            (int)ExitCode.Success when c.FinishedStatus == "completed" => ("completed", (string?)null),
+            (int)ExitCode.Stopped => ("stopped", c.EndedBecause ?? c.FinishedReason ?? "stopped"),
+            (int)ExitCode.Failed => ("failed", c.FinishedReason ?? "failed"),
             _ when c.EndedBecause is { } why => (c.Stopping ? "stopped" : "failed", why),
             _ => ("failed", ExitDescription(code, c.Process.StderrTail)),
         };
