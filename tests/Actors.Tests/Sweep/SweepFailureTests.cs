@@ -22,9 +22,9 @@ public sealed class SweepFailureTests(ITestOutputHelper output)
         var faulty = sweep.Runs[0].Id;
         var (ended, status) = await RunSweep(sweep, 1, $"{faulty}@1:fail@30");
 
-        Assert.Equal(("finished", 2, 0, 1), (ended.State, ended.Completed, ended.Failed, ended.Retried));
+        Assert.Equal((SweepEnd.Finished, 2, 0, 1), (ended.State, ended.Completed, ended.Failed, ended.Retried));
         var run = status.Runs.Single(r => r.Id == faulty);
-        Assert.Equal(("completed", 2, 1), (run.State, run.Attempt, run.Failures));
+        Assert.Equal((RunState.Completed, 2, 1), (run.State, run.Attempt, run.Failures));
         Assert.StartsWith("failed: exit code 1: error: InjectedFaultException: injected fault at step 30", run.Attempts[0].Outcome);
         // checkpoint_every 20: the retry continued from step 20, not from scratch.
         Assert.Equal(20, run.Attempts[1].ResumedFrom);
@@ -40,13 +40,13 @@ public sealed class SweepFailureTests(ITestOutputHelper output)
         var bad = sweep.Runs[1].Id;
         var (ended, status) = await RunSweep(sweep, 2, $"{bad}@*:nan@25");
 
-        Assert.Equal(("finished", 3, 1), (ended.State, ended.Completed, ended.Failed));
+        Assert.Equal((SweepEnd.Finished, 3, 1), (ended.State, ended.Completed, ended.Failed));
         var run = status.Runs.Single(r => r.Id == bad);
-        Assert.Equal("failed", run.State);
+        Assert.Equal(RunState.Failed, run.State);
         Assert.Equal(sweep.MaxRetries + 1, run.Attempts.Count);
         Assert.Equal(sweep.MaxRetries + 1, run.Failures);
         Assert.Contains("NaN at step 26", run.Reason);
-        Assert.All(status.Runs.Where(r => r.Id != bad), r => Assert.Equal(("completed", 1), (r.State, r.Attempts.Count)));
+        Assert.All(status.Runs.Where(r => r.Id != bad), r => Assert.Equal((RunState.Completed, 1), (r.State, r.Attempts.Count)));
     }
 
     [Fact]
@@ -55,11 +55,11 @@ public sealed class SweepFailureTests(ITestOutputHelper output)
         var sweep = TestSweeps.CopyGrid(TestSweeps.TempResults(), ["asrnn"], [1]) with { HeartbeatTimeoutSeconds = 8 };
         var (ended, status) = await RunSweep(sweep, 1, $"{sweep.Runs[0].Id}@1:hang@45");
 
-        Assert.Equal(("finished", 1), (ended.State, ended.Completed));
+        Assert.Equal((SweepEnd.Finished, 1), (ended.State, ended.Completed));
         var run = status.Runs[0];
         Assert.Contains("no progress for 8 s", run.Attempts[0].Outcome);
         Assert.Equal(40, run.Attempts[1].ResumedFrom);
-        Assert.Equal(("completed", 1), (run.State, run.Failures));
+        Assert.Equal((RunState.Completed, 1), (run.State, run.Failures));
     }
 
     [Fact]
@@ -68,10 +68,10 @@ public sealed class SweepFailureTests(ITestOutputHelper output)
         var sweep = TestSweeps.CopyGrid(TestSweeps.TempResults(), ["asrnn"], [1, 2, 3]) with { QuarantineAfter = 2, MaxRetries = 5 };
         var (ended, status) = await RunSweep(sweep, 1, "copy@*:fail@5");
 
-        Assert.Equal("stalled", ended.State);
+        Assert.Equal(SweepEnd.Stalled, ended.State);
         Assert.Equal(0, ended.Completed);
         var device = Assert.Single(status.Devices);
-        Assert.Equal("quarantined", device.State);
+        Assert.Equal(DeviceState.Quarantined, device.State);
         // Two different runs failed once each; then the device was out of service and nothing else started.
         Assert.Equal(2, status.Runs.Sum(r => r.Attempts.Count));
         Assert.Equal(2, status.Runs.Count(r => r.Failures == 1));

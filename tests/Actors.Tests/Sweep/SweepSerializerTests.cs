@@ -28,14 +28,15 @@ public sealed class SweepSerializerTests : IDisposable
         new SweepProtocol.RunProgress("copy-3ebb6365", 2, 120, 400, 0.5, 81.25, "acc", 35.5, 3.25),
         new SweepProtocol.RunResumed("copy-3ebb6365", 2, 100),
         new SweepProtocol.RunCheckpointed("copy-3ebb6365", 2, 200),
-        new RunEnded("copy-3ebb6365", 2, "completed", null, Summary),
+        new RunEnded("copy-3ebb6365", 2, RunEndOutcome.Completed, null, Summary),
         new StopRun("copy-3ebb6365", 2, "the sweep is stopping"),
         Summary,
         new RunPlanned("copy-3ebb6365", "copy", "3ebb6365ffff"),
         new RunStarted("copy-3ebb6365", 1, "gpu-b:4054", "cuda:1 slot 0", new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero)),
         new LedgerEvents.RunResumed("copy-3ebb6365", 2, 100),
         new LedgerEvents.RunCheckpointed("copy-3ebb6365", 2, 200),
-        new AttemptEnded("copy-3ebb6365", 1, "trainer lost", false, "gpu-b:4054", "cuda:1 slot 0"),
+        new AttemptEnded("copy-3ebb6365", 1, AttemptOutcome.Interrupted, "trainer lost", "gpu-b:4054", "cuda:1 slot 0"),
+        new QuarantineCleared("gpu-b", "cuda:1", "run --clear-quarantine"),
         new RunCompleted("copy-3ebb6365", 2, Summary),
         new RunGaveUp("copy-3ebb6365", "loss became NaN at step 26"),
         new RunReset("copy-3ebb6365", "retry requested"),
@@ -61,7 +62,7 @@ public sealed class SweepSerializerTests : IDisposable
     {
         var serializer = (SweepSerializer)_system.Serialization.FindSerializerFor(new WorkerHello("x"));
         Assert.Equal("v1/SweepProtocol.RunResumed", serializer.Manifest(new SweepProtocol.RunResumed("a", 1, 2)));
-        Assert.Equal("v1/LedgerEvents.RunResumed", serializer.Manifest(new LedgerEvents.RunResumed("a", 1, 2)));
+        Assert.Equal("ledger-v2/RunResumed", serializer.Manifest(new LedgerEvents.RunResumed("a", 1, 2)));
     }
 
     [Fact]
