@@ -76,3 +76,72 @@ public sealed class SweepSerializerTests : IDisposable
         Assert.Equal("unknown sweep message type 'v1/SweepProtocol.Nonsense' (run the same asrnn-grid version on every node)", unknown.Message);
     }
 }
+
+/// <summary>The ledger's format: pinned names, required properties, versions, and what version 1 wrote.</summary>
+public sealed class LedgerFormatTests : IDisposable
+{
+    readonly ActorSystem _system = ActorSystem.Create("ledger-format-test",
+        SweepNodeConfig.Create(new NodeEndpoint(), ["supervisor"], ledgerPath: null));
+
+    public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
+
+    SweepSerializer Serializer => (SweepSerializer)_system.Serialization.FindSerializerFor(new RunGaveUp("a", "b"));
+
+    object Read(string json, string manifest) => Serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(json), manifest);
+
+    [Fact]
+    public void Every_journalled_property_has_its_json_name_pinned()
+    {
+        var types = typeof(ILedgerEvent).Assembly.GetTypes().Where(t => typeof(ILedgerEvent).IsAssignableFrom(t) && !t.IsInterface).Append(typeof(RunSummary)).ToArray();
+        Assert.Equal(11, types.Length);
+        foreach (var type in types)
+            foreach (var property in type.GetProperties().Where(p => p.DeclaringType == type && p.Name != "EqualityContract"))
+                Assert.True(property.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonPropertyNameAttribute), false).Length == 1,
+                    $"{type.Name}.{property.Name} has no JsonPropertyName");
+    }
+
+    [Fact]
+    public void A_ledger_event_missing_a_property_is_refused_naming_it_rather_than_read_with_a_default()
+    {
+        var e = Assert.Throws<SerializationException>(() =>
+            Read("""{"RunId":"copy-1","Attempt":1,"Reason":"boom","Node":null,"Device":null}""", "ledger-v2/AttemptEnded"));
+        Assert.StartsWith("unreadable ledger event 'ledger-v2/AttemptEnded': ", e.Message);
+        Assert.Contains("'Outcome'", e.Message);
+        // The same for a renamed parameter: the old name no longer matches, the new one is missing.
+        Assert.Throws<SerializationException>(() => Read("""{"RunId":"copy-1","Why":"boom"}""", "ledger-v2/RunGaveUp"));
+    }
+
+    [Fact]
+    public void A_ledger_of_a_newer_version_is_refused_with_a_message_that_says_so()
+    {
+        var e = Assert.Throws<SerializationException>(() => Read("""{"RunId":"a","Reason":"b"}""", "ledger-v3/RunGaveUp"));
+        Assert.Equal("ledger event 'ledger-v3/RunGaveUp' of version 3: this asrnn-grid reads ledger versions 1 to 2 (a newer asrnn-grid wrote this ledger; use it)", e.Message);
+    }
+
+    [Fact]
+    public void Version_1_attempt_ends_are_read_as_outcomes_and_without_the_prefix_version_1_doubled()
+    {
+        Assert.Equal(new AttemptEnded("copy-1", 1, AttemptOutcome.Failed, "exit code 1", "vm:1", "cpu slot 0"),
+            Read("""{"RunId":"copy-1","Attempt":1,"Reason":"exit code 1","CountsAsFailure":true,"Node":"vm:1","Device":"cpu slot 0"}""", "v1/LedgerEvents.AttemptEnded"));
+        Assert.Equal(new AttemptEnded("copy-1", 2, AttemptOutcome.Interrupted, "the supervisor stopped", "vm:1", "cpu slot 0"),
+            Read("""{"RunId":"copy-1","Attempt":2,"Reason":"interrupted: the supervisor stopped","CountsAsFailure":false,"Node":"vm:1","Device":"cpu slot 0"}""", "v1/LedgerEvents.AttemptEnded"));
+        Assert.Equal(new DeviceQuarantined("vm:1", "cpu", "2 different runs"),
+            Read("""{"Node":"vm:1","Device":"cpu","Reason":"2 different runs","RunId":""}""", "v1/LedgerEvents.DeviceQuarantined"));
+        var e = Assert.Throws<SerializationException>(() => Read("{}", "v1/LedgerEvents.QuarantineCleared"));
+        Assert.Equal("unknown ledger event 'v1/LedgerEvents.QuarantineCleared' of version 1", e.Message);
+    }
+
+    [Fact]
+    public void A_status_file_written_by_the_first_version_reads_and_writes_back_unchanged()
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "Sweep", "Fixtures", "ledger-v1");
+        var status = SweepStatus.Read(folder)!;
+        Assert.Equal(SweepState.Stopped, status.State);
+        Assert.Equal([RunState.Retrying, RunState.Retrying, RunState.Completed, RunState.Completed, RunState.Failed, RunState.Pending],
+            status.Runs.Select(r => r.State));
+        Assert.Equal(DeviceState.Quarantined, status.Devices.Single().State);
+        var original = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(SweepStatus.PathIn(folder)));
+        var written = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(status, SweepStatus.Json));
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(original, written), written!.ToJsonString());
+    }
+}
