@@ -38,6 +38,7 @@ public static class BenchCommand
         var barrier = new Option<bool>("--barrier") { Description = "with --child: after the warm-up print 'ready' and wait for a line on standard input", Hidden = true };
         foreach (var o in new Option[] { device, cases, models, tasks, iterations, warmup, batch, seqLength, checkpoints, dtype, fused, quick, json, slots, slotCase, threads, child, barrier })
             command.Options.Add(o);
+        command.Subcommands.Add(SweepBenchCommand.Build());
 
         command.SetAction(parsed =>
         {

@@ -3,6 +3,7 @@ using System.Runtime.Serialization;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Serialization;
+using AsRnnGrid.Actors.Sweep.Book;
 using static AsRnnGrid.Actors.Sweep.LedgerEvents;
 
 namespace AsRnnGrid.Actors.Sweep;
@@ -11,7 +12,8 @@ namespace AsRnnGrid.Actors.Sweep;
 /// Serialises <see cref="ISweepMessage"/>s as UTF-8 JSON. Protocol messages (which cross nodes) carry the manifest
 /// "v1/Owner.Type": another protocol version, or a type this build does not know, is refused with a message that says
 /// so. Ledger events (which stay on disk for ever) carry "ledger-v2/Type", the <see cref="LedgerEvents.Version"/> they
-/// were written in; older versions are read into today's events (<see cref="LedgerV1"/>), a newer one is refused.
+/// were written in; older versions are read into today's events (<see cref="LedgerV1"/>), a newer one is refused; the
+/// book's snapshots carry "snapshot-v1/BookSnapshot".
 /// Every property is required, as records declare it: a missing one is an error, never a default.
 /// </summary>
 public sealed class SweepSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
@@ -19,11 +21,12 @@ public sealed class SweepSerializer(ExtendedActorSystem system) : SerializerWith
     public const int Id = 4711;
     public const string ProtocolVersion = "v1";
     public const string LedgerPrefix = "ledger-v";
+    public const string SnapshotPrefix = "snapshot-v";
 
     static readonly Type[] Types = typeof(ISweepMessage).Assembly.GetTypes()
         .Where(t => typeof(ISweepMessage).IsAssignableFrom(t) && !t.IsInterface && !t.IsAbstract).ToArray();
 
-    static readonly Dictionary<string, Type> ProtocolTypes = Types.Where(t => !typeof(ILedgerEvent).IsAssignableFrom(t))
+    static readonly Dictionary<string, Type> ProtocolTypes = Types.Where(t => !typeof(ILedgerEvent).IsAssignableFrom(t) && t != typeof(BookSnapshot))
         .ToDictionary(Key, StringComparer.Ordinal);
 
     static readonly Dictionary<string, Type> LedgerTypes = Types.Where(t => typeof(ILedgerEvent).IsAssignableFrom(t))
@@ -41,20 +44,25 @@ public sealed class SweepSerializer(ExtendedActorSystem system) : SerializerWith
 
     public override int Identifier => Id;
 
-    public override string Manifest(object o) => o is ILedgerEvent
-        ? $"{LedgerPrefix}{LedgerEvents.Version.ToString(CultureInfo.InvariantCulture)}/{o.GetType().Name}"
-        : $"{ProtocolVersion}/{Key(o.GetType())}";
+    public override string Manifest(object o) => o switch
+    {
+        ILedgerEvent => $"{LedgerPrefix}{LedgerEvents.Version.ToString(CultureInfo.InvariantCulture)}/{o.GetType().Name}",
+        BookSnapshot => $"{SnapshotPrefix}{BookSnapshot.Version.ToString(CultureInfo.InvariantCulture)}/{nameof(BookSnapshot)}",
+        _ => $"{ProtocolVersion}/{Key(o.GetType())}",
+    };
 
     public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json);
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
         bool v1 = manifest.StartsWith(LedgerV1.ManifestPrefix, StringComparison.Ordinal);
-        bool ledger = v1 || manifest.StartsWith(LedgerPrefix, StringComparison.Ordinal);
+        bool snapshot = manifest.StartsWith(SnapshotPrefix, StringComparison.Ordinal);
+        bool ledger = v1 || snapshot || manifest.StartsWith(LedgerPrefix, StringComparison.Ordinal);
         try
         {
             var message = v1 ? LedgerV1.Read(manifest[LedgerV1.ManifestPrefix.Length..], bytes, Json)
                     ?? throw new SerializationException($"unknown ledger event '{manifest}' of version 1")
+                : snapshot ? Snapshot(bytes, manifest)
                 : ledger ? LedgerEvent(bytes, manifest)
                 : ProtocolMessage(bytes, manifest);
             return message ?? throw new SerializationException($"empty sweep message '{manifest}'");
@@ -79,6 +87,12 @@ public sealed class SweepSerializer(ExtendedActorSystem system) : SerializerWith
             ? JsonSerializer.Deserialize(bytes, type, Json)
             : throw new SerializationException($"unknown ledger event '{manifest}'");
     }
+
+    static object? Snapshot(byte[] bytes, string manifest) =>
+        manifest == $"{SnapshotPrefix}{BookSnapshot.Version.ToString(CultureInfo.InvariantCulture)}/{nameof(BookSnapshot)}"
+            ? JsonSerializer.Deserialize<BookSnapshot>(bytes, Json)
+            : throw new SerializationException(
+                $"ledger snapshot '{manifest}': this asrnn-grid reads snapshot version {BookSnapshot.Version.ToString(CultureInfo.InvariantCulture)} (a newer asrnn-grid wrote this ledger; use it)");
 
     static object? ProtocolMessage(byte[] bytes, string manifest)
     {

@@ -28,6 +28,11 @@ public sealed record SupervisorSettings
     public bool ClearQuarantine { get; init; }
     /// <summary>End the sweep when every trainer is quarantined (one machine); a cluster waits for new ones instead.</summary>
     public bool EndWhenNoDeviceLeft { get; init; } = true;
+    /// <summary>
+    /// The book's journalled state is saved as a snapshot each time this many events have been journalled since the last:
+    /// a restart replays the events after the newest one only (a million-event ledger recovers in a second, not ten).
+    /// </summary>
+    public long SnapshotEvery { get; init; } = 100_000;
 }
 
 /// <summary>
@@ -46,17 +51,19 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
         public static readonly TickMessage Instance = new();
     }
 
-    sealed record StatusWritten(Exception? Error);
+    sealed record StatusWritten(Exception? Error, TimeSpan Took);
 
     readonly SweepDefinition _sweep;
     readonly SupervisorSettings _settings;
-    readonly SweepBook _book;
+    SweepBook _book;
+    long _snapshotAt;
     readonly Dictionary<IActorRef, TrainerId> _trainerIds = [];
     readonly Dictionary<TrainerId, IActorRef> _trainerRefs = [];
     readonly ILoggingAdapter _log = Context.GetLogger();
     int _lastTrainer;
     bool _dirty = true;
     DateTime _statusWritten = DateTime.MinValue;
+    TimeSpan _statusWriteTook;
     Task? _statusWrite;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -72,7 +79,13 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
         _settings = settings;
         _book = new SweepBook(sweep.Runs, SweepPolicy.For(sweep, settings.EndWhenNoDeviceLeft));
 
-        Recover<ILedgerEvent>(_book.Apply);
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is not BookSnapshot snapshot) return;
+            _book = SweepBook.FromSnapshot(sweep.Runs, _book.Policy, snapshot);
+            _snapshotAt = offer.Metadata.SequenceNr;
+        });
+        Recover<ILedgerEvent>(e => _book.Apply(e));
         Recover<RecoveryCompleted>(_ => Handle(new BookCommands.Recover(settings.RetryFailed, settings.ClearQuarantine)));
 
         Command<WorkerHello>(m =>
@@ -99,8 +112,14 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
         });
         Command<StopSweep>(m => Handle(new Stop(m.Reason)));
         Command<GetStatus>(_ => Sender.Tell(Status()));
+        Command<SaveSnapshotSuccess>(m => DeleteSnapshots(new SnapshotSelectionCriteria(m.Metadata.SequenceNr - 1)));
+        // A snapshot only saves time at the next start: the journal has every event.
+        Command<SaveSnapshotFailure>(m => _log.Warning("could not save a snapshot of the ledger: {0}", m.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(m => _log.Warning("could not delete old ledger snapshots: {0}", m.Cause.Message));
         Command<StatusWritten>(m =>
         {
+            _statusWriteTook = m.Took;
             // The status file is a convenience; the ledger is the record. Never stop the sweep for it.
             if (m.Error is { } e) _log.Warning("could not write {0}: {1}", SweepStatus.PathIn(_sweep.Results), e.Message);
         });
@@ -160,8 +179,17 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
         {
             if (++persisted < durable.Length) return;
             ApplyAll(events);
+            SnapshotWhenDue();
             then?.Invoke();
         });
+    }
+
+    /// <summary>The book now holds exactly the journal up to <see cref="Eventsourced.LastSequenceNr"/> (and live state, which the snapshot leaves out).</summary>
+    void SnapshotWhenDue()
+    {
+        if (LastSequenceNr - _snapshotAt < _settings.SnapshotEvery) return;
+        _snapshotAt = LastSequenceNr;
+        SaveSnapshot(_book.Snapshot());
     }
 
     void ApplyAll(IReadOnlyList<IBookEvent> events)
@@ -212,12 +240,17 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
 
     SweepStatus Status() => StatusSnapshot.Of(_book, _sweep.File, DateTimeOffset.Now);
 
-    /// <summary>On a tick: at most once an interval, only when something changed, and never while the last write is still going.</summary>
+    /// <summary>
+    /// On a tick: at most once an interval, only when something changed, never while the last write is still going,
+    /// and no more often than four times the last write took (a sweep of 100,000 runs writes 50 MB: the disk is not
+    /// kept busy more than a quarter of the time).
+    /// </summary>
     void WriteStatusWhenDue()
     {
         if (!_dirty || _book.Ended is not null || _statusWrite is { IsCompleted: false }) return;
         var now = DateTime.UtcNow;
-        if (now - _statusWritten < _settings.StatusInterval) return;
+        var interval = _settings.StatusInterval > 4 * _statusWriteTook ? _settings.StatusInterval : 4 * _statusWriteTook;
+        if (now - _statusWritten < interval) return;
         _dirty = false;
         _statusWritten = now;
         var status = Status();
@@ -226,14 +259,15 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
         // The snapshot is immutable: serialising and syncing it to disk needs nothing of this actor.
         _statusWrite = Task.Run(() =>
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
                 status.Write(results);
-                self.Tell(new StatusWritten(null));
+                self.Tell(new StatusWritten(null, clock.Elapsed));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                self.Tell(new StatusWritten(e));
+                self.Tell(new StatusWritten(e, clock.Elapsed));
             }
         });
     }

@@ -41,6 +41,11 @@ public sealed class SweepSerializerTests : IDisposable
         new RunGaveUp("copy-3ebb6365", "loss became NaN at step 26"),
         new RunReset("copy-3ebb6365", "retry requested"),
         new DeviceQuarantined("gpu-b:4054", "cuda:1", "3 different runs failed"),
+        new AsRnnGrid.Actors.Sweep.Book.BookSnapshot(
+            [new("copy-3ebb6365", "copy", "3ebb6365ffff", RunState.Completed, 2, 1, "gpu-b:4054", "cuda:1 slot 0", 200, null, Summary,
+                [new(1, "gpu-b:4054", "cuda:1 slot 0", new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero), null, AttemptOutcome.Failed, "boom"),
+                 new(2, "gpu-b:4054", "cuda:1 slot 0", new DateTimeOffset(2026, 11, 23, 12, 5, 0, TimeSpan.Zero), 100, AttemptOutcome.Completed, null)])],
+            [new DeviceQuarantined("gpu-c:4055", "cuda:0", "3 different runs failed")]),
     ];
 
     [Theory]
@@ -93,7 +98,8 @@ public sealed class LedgerFormatTests : IDisposable
     public void Every_journalled_property_has_its_json_name_pinned()
     {
         var types = typeof(ILedgerEvent).Assembly.GetTypes().Where(t => typeof(ILedgerEvent).IsAssignableFrom(t) && !t.IsInterface).Append(typeof(RunSummary)).ToArray();
-        Assert.Equal(11, types.Length);
+        types = types.Concat([typeof(AsRnnGrid.Actors.Sweep.Book.BookSnapshot), typeof(AsRnnGrid.Actors.Sweep.Book.RunSnapshot), typeof(AsRnnGrid.Actors.Sweep.Book.AttemptSnapshot)]).ToArray();
+        Assert.Equal(14, types.Length);
         foreach (var type in types)
             foreach (var property in type.GetProperties().Where(p => p.DeclaringType == type && p.Name != "EqualityContract"))
                 Assert.True(property.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonPropertyNameAttribute), false).Length == 1,
@@ -116,6 +122,14 @@ public sealed class LedgerFormatTests : IDisposable
     {
         var e = Assert.Throws<SerializationException>(() => Read("""{"RunId":"a","Reason":"b"}""", "ledger-v3/RunGaveUp"));
         Assert.Equal("ledger event 'ledger-v3/RunGaveUp' of version 3: this asrnn-grid reads ledger versions 1 to 2 (a newer asrnn-grid wrote this ledger; use it)", e.Message);
+    }
+
+    [Fact]
+    public void A_snapshot_of_a_newer_version_is_refused_with_a_message_that_says_so()
+    {
+        var e = Assert.Throws<SerializationException>(() => Read("""{"Runs":[],"Quarantines":[]}""", "snapshot-v2/BookSnapshot"));
+        Assert.Equal("ledger snapshot 'snapshot-v2/BookSnapshot': this asrnn-grid reads snapshot version 1 (a newer asrnn-grid wrote this ledger; use it)", e.Message);
+        Assert.Equal("snapshot-v1/BookSnapshot", Serializer.Manifest(new AsRnnGrid.Actors.Sweep.Book.BookSnapshot([], [])));
     }
 
     [Fact]

@@ -54,6 +54,55 @@ public sealed class SweepBook
         }
     }
 
+    /// <summary>The book a restarted supervisor starts from: this plan and the journalled state of a snapshot (the events after it are applied next).</summary>
+    public static SweepBook FromSnapshot(IReadOnlyList<PlannedRun> plan, SweepPolicy policy, BookSnapshot snapshot)
+    {
+        var book = new SweepBook(plan, policy);
+        book.Restore(snapshot);
+        return book;
+    }
+
+    /// <summary>Only from the constructor's side: the state the snapshot's events built, before any other event.</summary>
+    void Restore(BookSnapshot snapshot)
+    {
+        foreach (var s in snapshot.Runs)
+        {
+            if (!_runs.TryGetValue(s.Id, out var run)) _runs[s.Id] = run = new BookRun(s.Id, s.Experiment);
+            run.Planned = true;
+            run.ConfigHash = s.ConfigHash;
+            run.Attempt = s.Attempt;
+            run.Failures = s.Failures;
+            run.Node = s.Node;
+            run.Device = s.Device;
+            run.CheckpointStep = s.CheckpointStep;
+            run.Reason = s.Reason;
+            run.Summary = s.Summary;
+            foreach (var a in s.Attempts)
+                run.Attempts.Add(new AttemptRecord(a.Attempt, a.Node, a.Device, a.Started) { ResumedFrom = a.ResumedFrom, Outcome = a.Outcome, OutcomeReason = a.OutcomeReason });
+            SetState(run, s.State == RunState.Retrying ? RunState.Pending : s.State);
+        }
+        foreach (var q in snapshot.Quarantines) Health(DeviceId.Of(q.Node, q.Device)).Quarantine = q;
+    }
+
+    /// <summary>The journalled state now, as immutable records another actor may serialise.</summary>
+    public BookSnapshot Snapshot()
+    {
+        var runs = new List<RunSnapshot>(_runs.Count);
+        foreach (var r in _runs.Values)
+        {
+            if (!r.Planned) continue;
+            var attempts = new AttemptSnapshot[r.Attempts.Count];
+            for (int i = 0; i < attempts.Length; i++)
+            {
+                var a = r.Attempts[i];
+                attempts[i] = new AttemptSnapshot(a.Attempt, a.Node, a.Device, a.Started, a.ResumedFrom, a.Outcome, a.OutcomeReason);
+            }
+            runs.Add(new RunSnapshot(r.Id, r.Experiment, r.ConfigHash, r.State == RunState.Retrying ? RunState.Pending : r.State,
+                r.Attempt, r.Failures, r.Node, r.Device, r.CheckpointStep, r.Reason, r.Summary, attempts));
+        }
+        return new BookSnapshot(runs, Quarantines.ToArray());
+    }
+
     public SweepPolicy Policy { get; }
     /// <summary>This session's runs, in sweep-file order.</summary>
     public IReadOnlyList<BookRun> Plan => _plan;

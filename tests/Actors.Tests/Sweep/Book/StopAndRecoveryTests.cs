@@ -83,12 +83,25 @@ public sealed class StopAndRecoveryTests
 
         var replayed = new SweepBook(h.Plan, h.Book.Policy);
         foreach (var e in h.Journal) replayed.Apply(e);
+        AssertSameJournalledState(h.Book, replayed);
+        // A snapshot of the live book is the same state again; so is a snapshot taken halfway with the rest replayed after it.
+        AssertSameJournalledState(h.Book, SweepBook.FromSnapshot(h.Plan, h.Book.Policy, h.Book.Snapshot()));
+        var half = new SweepBook(h.Plan, h.Book.Policy);
+        foreach (var e in h.Journal.Take(h.Journal.Count / 2)) half.Apply(e);
+        var resumed = SweepBook.FromSnapshot(h.Plan, h.Book.Policy, half.Snapshot());
+        foreach (var e in h.Journal.Skip(h.Journal.Count / 2)) resumed.Apply(e);
+        AssertSameJournalledState(h.Book, resumed);
+    }
+
+    static void AssertSameJournalledState(SweepBook live, SweepBook replayed)
+    {
         static object Durable(BookRun r) => (r.Id, r.Planned, r.ConfigHash, r.Attempt, r.Failures, r.Node, r.Device, r.CheckpointStep, r.Reason, r.Summary,
             string.Join("; ", r.Attempts.Select(a => $"{a.Attempt} {a.Node} {a.Device} {a.Started:O} {a.ResumedFrom} {a.OutcomeText}")));
-        Assert.Equal(h.Book.Plan.Select(Durable), replayed.Plan.Select(Durable));
+        Assert.Equal(live.Plan.Select(Durable), replayed.Plan.Select(Durable));
         // Live states the journal does not know come back as what a restart makes of them.
-        Assert.Equal(h.Book.Plan.Select(r => r.State == RunState.Retrying ? RunState.Pending : r.State), replayed.Plan.Select(r => r.State));
-        Assert.Equal(h.Book.Quarantines, replayed.Quarantines);
+        Assert.Equal(live.Plan.Select(r => r.State == RunState.Retrying ? RunState.Pending : r.State), replayed.Plan.Select(r => r.State));
+        Assert.Equal(Enum.GetValues<RunState>().Select(s => replayed.Plan.Count(r => r.State == s)), Enum.GetValues<RunState>().Select(replayed.Count));
+        Assert.Equal(live.Quarantines, replayed.Quarantines);
         Assert.Single(replayed.Quarantines);
     }
 }
