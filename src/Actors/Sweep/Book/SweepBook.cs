@@ -423,6 +423,8 @@ public sealed class SweepBook
                 slot.Waiting = false;
                 slot.Run = null;
                 _waiting.Remove(l.Trainer.Value);
+                // Its node's new trainer for the slot may have registered first: then nothing is gone.
+                if (_trainers.Values.Any(t => !t.Gone && t.Address == slot.Address)) _trainers.Remove(l.Trainer);
                 break;
             }
             case RunHandedOut h:

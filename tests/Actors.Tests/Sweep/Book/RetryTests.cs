@@ -98,6 +98,12 @@ public sealed class RetryTests
         h.Ready(3, node: "gpu-b:4054");
         devices = StatusSnapshot.Of(h.Book, "x.yaml", DateTimeOffset.UnixEpoch).Devices;
         Assert.Equal([("gpu-b:4054", DeviceState.Idle), ("gpu-c:4055", DeviceState.Busy)], devices.Select(d => (d.Node, d.State)));
+        // The old trainer of a slot stopping after its new one registered leaves nothing gone behind (and its run moves on).
+        h.Ready(4, node: "gpu-c:4055", slot: 0);
+        h.Lost(2);
+        devices = StatusSnapshot.Of(h.Book, "x.yaml", DateTimeOffset.UnixEpoch).Devices;
+        Assert.Equal([("gpu-b:4054", DeviceState.Busy), ("gpu-c:4055", DeviceState.Idle)], devices.Select(d => (d.Node, d.State)));
+        Assert.Equal(4, Assert.Single(h.Book.Trainers, t => t.Address.Node == "gpu-c:4055").Id.Value);
     }
 
     [Fact]
