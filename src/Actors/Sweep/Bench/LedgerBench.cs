@@ -53,9 +53,13 @@ public static class LedgerBench
 
     sealed record Batch(ILedgerEvent[] Events);
 
-    /// <summary>Journals the events as the supervisor would, and snapshots its book at the supervisor's interval.</summary>
+    /// <summary>
+    /// Journals the events as the supervisor would, and snapshots its book at the supervisor's interval, placed so that
+    /// the ledger ends just before the next snapshot would be due: recovery replays the most events it ever can after one.
+    /// </summary>
     sealed class Writer : ReceivePersistentActor
     {
+        public const int BatchSize = 1000;
         readonly Book.SweepBook _book;
         readonly long _every = new SupervisorSettings().SnapshotEvery;
         long _snapshotAt;
@@ -65,6 +69,8 @@ public static class LedgerBench
         public Writer(int runs)
         {
             _book = new Book.SweepBook(SyntheticSweep.Plan(runs), new Book.SweepPolicy());
+            // Snapshots at 1,000, then every 100,000 events: the last at 901,000 of 1,000,000, 99,000 events before the end.
+            _snapshotAt = BatchSize - _every;
             Command<Batch>(b =>
             {
                 var sender = Sender;
@@ -81,7 +87,10 @@ public static class LedgerBench
                     sender.Tell(n);
                 });
             });
-            Command<SaveSnapshotSuccess>(_ => { });
+            // As the supervisor: only the newest snapshot is kept.
+            Command<SaveSnapshotSuccess>(m => DeleteSnapshots(new SnapshotSelectionCriteria(m.Metadata.SequenceNr - 1)));
+            Command<DeleteSnapshotsSuccess>(_ => { });
+            Command<DeleteSnapshotsFailure>(m => throw m.Cause);
             Command<SaveSnapshotFailure>(m => throw m.Cause);
         }
     }
@@ -96,7 +105,7 @@ public static class LedgerBench
             var writer = system.ActorOf(Props.Create(() => new Writer(runs)), "writer");
             var clock = Stopwatch.StartNew();
             long written = 0;
-            foreach (var chunk in Events(runs).Chunk(1000))
+            foreach (var chunk in Events(runs).Chunk(Writer.BatchSize))
             {
                 written += await writer.Ask<int>(new Batch(chunk), TimeSpan.FromMinutes(2));
                 if (written % 100_000 == 0) progress($"{written:N0} events written ({clock.Elapsed.TotalSeconds:0} s)");
