@@ -31,7 +31,7 @@ public static class SweepDisplay
     {
         var table = new Table().AddColumns("node", "device", "state", "run", "failures in a row").Fit(console);
         foreach (var d in status.Devices)
-            table.AddRow(Markup.Escape(d.Node), Markup.Escape(d.Device), d.State == DeviceState.Quarantined ? "[red]quarantined[/]" : d.State.Text(),
+            table.AddRow(Markup.Escape(d.Node), Markup.Escape(d.Device), d.State == DeviceState.Quarantined ? $"[red]{d.State.Text()}[/]" : d.State.Text(),
                 Markup.Escape(d.Run ?? ""), d.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture));
         return table;
     }
@@ -47,10 +47,10 @@ public static class SweepDisplay
 
     static string StateMarkup(RunStatus r) => r.State switch
     {
-        RunState.Completed => "[green]completed[/]",
-        RunState.Failed => $"[red]failed[/] {Markup.Escape(Shorten(r.Reason ?? "", 60))}",
-        RunState.Retrying => $"[yellow]retrying[/] {Markup.Escape(Shorten(r.Reason ?? "", 60))}",
-        RunState.Running => "[blue]running[/]",
+        RunState.Completed => $"[green]{r.State.Text()}[/]",
+        RunState.Failed => $"[red]{r.State.Text()}[/] {Markup.Escape(Shorten(r.Reason ?? "", 60))}",
+        RunState.Retrying => $"[yellow]{r.State.Text()}[/] {Markup.Escape(Shorten(r.Reason ?? "", 60))}",
+        RunState.Running => $"[blue]{r.State.Text()}[/]",
         var s => s.Text(),
     };
 
