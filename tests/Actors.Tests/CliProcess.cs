@@ -7,17 +7,25 @@ public static class CliProcess
 {
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "asrnn-grid.dll");
 
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => StartWith(null, args);
+
+    /// <summary>With these environment variables set (a fault plan), or removed where the value is null.</summary>
+    public static Process StartWith(IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+            if (value is null) psi.Environment.Remove(key);
+            else psi.Environment[key] = value;
         return Process.Start(psi)!;
     }
 
-    public static (int Exit, string Out, string Err) Run(params string[] args)
+    public static (int Exit, string Out, string Err) Run(params string[] args) => RunWith(null, args);
+
+    public static (int Exit, string Out, string Err) RunWith(IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
-        using var p = Start(args);
+        using var p = StartWith(environment, args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException(string.Join(' ', args)); }

@@ -57,7 +57,7 @@ public static class BenchChild
         {
             // A bad case reads as the child's own one-line error (exit 2), anything else as a failure of the child.
             var first = CommandLine.FirstLine(stderr);
-            if (p.ExitCode == CommandLine.ExitBadInput) throw new ConfigurationException(first.StartsWith("error: ", StringComparison.Ordinal) ? first[7..] : first);
+            if (p.ExitCode == (int)ExitCode.BadInput) throw new ConfigurationException(first.StartsWith("error: ", StringComparison.Ordinal) ? first[7..] : first);
             throw new InvalidOperationException($"{what} exited with {p.ExitCode}: {first}");
         }
         var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()

@@ -38,6 +38,7 @@ public static class BenchCommand
         var barrier = new Option<bool>("--barrier") { Description = "with --child: after the warm-up print 'ready' and wait for a line on standard input", Hidden = true };
         foreach (var o in new Option[] { device, cases, models, tasks, iterations, warmup, batch, seqLength, checkpoints, dtype, fused, quick, json, slots, slotCase, threads, child, barrier })
             command.Options.Add(o);
+        command.Subcommands.Add(SweepBenchCommand.Build());
 
         command.SetAction(parsed =>
         {
@@ -73,7 +74,7 @@ public static class BenchCommand
                 } : null;
                 var row = IterationBench.Measure(selected[0], settings with { Fused = variants[0] }, waitForTheOthers);
                 Console.Out.WriteLine(JsonSerializer.Serialize(row));
-                return 0;
+                return (int)ExitCode.Success;
             }
 
             var slotCounts = ParseSlots(parsed.GetValue(slots));
@@ -108,7 +109,7 @@ public static class BenchCommand
             }
 
             if (parsed.GetValue(json) is { } file) WriteJson(file, rows, slotRows);
-            return 0;
+            return (int)ExitCode.Success;
         });
         return command;
     }

@@ -7,12 +7,10 @@ namespace AsRnnGrid.Actors.Cli;
 
 /// <summary>
 /// The asrnn-grid command line. Every error is one line on stderr (no stack trace) and a non-zero exit code:
-/// 2 bad input (options, files, data), 1 an unexpected fault.
+/// <see cref="ExitCode.BadInput"/> (options, files, data), <see cref="ExitCode.Fault"/> an unexpected fault.
 /// </summary>
 public static class CommandLine
 {
-    public const int ExitBadInput = 2;
-
     public static RootCommand Build()
     {
         var root = new RootCommand("asrnn-grid: recurrent-network memory experiments (asRNN and the models it is compared with)");
@@ -33,7 +31,7 @@ public static class CommandLine
         if (parsed.Errors.Count > 0)
         {
             foreach (var line in ParseErrors.Describe(parsed)) Console.Error.WriteLine("error: " + line);
-            return ExitBadInput;
+            return (int)ExitCode.BadInput;
         }
         try
         {
@@ -42,13 +40,13 @@ public static class CommandLine
         catch (Exception e) when (IsBadInput(e))
         {
             Console.Error.WriteLine("error: " + e.Message);
-            return ExitBadInput;
+            return (int)ExitCode.BadInput;
         }
         catch (Exception e)
         {
             // libtorch's messages carry C++ frames after the first line: keep the sentence, not the trace.
             Console.Error.WriteLine($"error: {e.GetType().Name}: {FirstLine(e.Message)}");
-            return 1;
+            return (int)ExitCode.Fault;
         }
     }
 

@@ -25,7 +25,7 @@ public static class ReportCommand
                 $"({runs.Count(r => r.State == "completed")} completed, {runs.Count(r => r.State == "failed")} failed, " +
                 $"{runs.Count(r => r.State is not ("completed" or "failed"))} not finished)");
             Console.WriteLine($"written to {output.Folder}: {string.Join(", ", output.Files.Select(Path.GetFileName))}");
-            return 0;
+            return (int)ExitCode.Success;
         });
         return command;
     }

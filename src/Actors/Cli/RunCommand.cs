@@ -11,14 +11,11 @@ namespace AsRnnGrid.Actors.Cli;
 /// <summary>
 /// `asrnn-grid run [FILE]`: the whole sweep on this machine, unattended. Running it again on the same file
 /// skips completed runs and resumes the others from their checkpoints (the ledger in the results folder).
-/// Exit codes: 0 every run completed, 4 some runs failed, 3 stopped by a signal (run again to go on),
-/// 5 stalled (every device quarantined), 2 bad input.
+/// Exit codes (<see cref="ExitCode"/>): 0 every run completed, 4 some runs failed, 3 stopped by a signal (run again
+/// to go on), 5 stalled (every device quarantined), 2 bad input, 1 this node was taken down by the cluster.
 /// </summary>
 public static class RunCommand
 {
-    public const int ExitFailedRuns = 4;
-    public const int ExitStopped = 3;
-    public const int ExitStalled = 5;
     static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(28);
 
     public static Command Build()
@@ -28,10 +25,12 @@ public static class RunCommand
         var results = new Option<string>("--results") { Description = "results folder (default: the file's results:)" };
         var ledger = new Option<string>("--ledger") { Description = "the SQLite ledger (default <results>/ledger.db); put it on a local disk when results sit on a network filesystem" };
         var retryFailed = new Option<bool>("--retry-failed") { Description = "give runs that failed in an earlier session a fresh retry budget" };
+        var clearQuarantine = new Option<bool>("--clear-quarantine") { Description = "put devices quarantined in an earlier session back in service" };
         command.Arguments.Add(file);
         command.Options.Add(results);
         command.Options.Add(ledger);
         command.Options.Add(retryFailed);
+        command.Options.Add(clearQuarantine);
         var noLocalTrainers = new Option<bool>("--no-local-trainers") { Description = "run only the supervisor here; workers (`asrnn-grid worker --join`) train" };
         command.Options.Add(noLocalTrainers);
         var node = new NodeOptions(command, defaultPort: 0);
@@ -43,6 +42,7 @@ public static class RunCommand
             {
                 LedgerPath = parsed.GetValue(ledger),
                 RetryFailed = parsed.GetValue(retryFailed),
+                ClearQuarantine = parsed.GetValue(clearQuarantine),
                 Faults = FaultPlan.Parse(Environment.GetEnvironmentVariable(FaultPlan.EnvironmentVariable)),
                 NoLocalTrainers = parsed.GetValue(noLocalTrainers),
                 Endpoint = node.Endpoint(parsed),
@@ -96,17 +96,17 @@ public static class RunCommand
             if (ended is null)
             {
                 console.WriteLine($"not every run stopped within {StopDeadline.TotalSeconds:0} s; they checkpoint on their own. Run again to go on.");
-                return ExitStopped;
+                return (int)ExitCode.Stopped;
             }
             PrintSummary(console, ended, status, repeatHeadline: live);
-            return ended.State switch
+            return (int)(ended.State switch
             {
-                "finished" when ended.Failed == 0 => 0,
-                "finished" => ExitFailedRuns,
-                "stalled" => ExitStalled,
-                "aborted" => 1,
-                _ => ExitStopped,
-            };
+                SweepEnd.Finished when ended.Failed == 0 => ExitCode.Success,
+                SweepEnd.Finished => ExitCode.Failed,
+                SweepEnd.Stalled => ExitCode.Stalled,
+                SweepEnd.Aborted => ExitCode.Fault,
+                _ => ExitCode.Stopped,
+            });
         }
         finally
         {
@@ -119,8 +119,8 @@ public static class RunCommand
     {
         var ended = host.EndedOrAborted;
         var first = Task.WhenAny(ended, stopRequested).GetAwaiter().GetResult();
-        if (first == ended) return ended.Result;
-        return ended.Wait(StopDeadline) ? ended.Result : null;
+        if (first == ended || ended.Wait(StopDeadline)) return ended.GetAwaiter().GetResult();
+        return null;
     }
 
     static SweepEnded? ShowLive(SweepHost host, IAnsiConsole console, Queue<string> notices, Task stopRequested)
@@ -143,7 +143,7 @@ public static class RunCommand
                 catch (Exception e) when (e is TimeoutException or Akka.Actor.AskTimeoutException or OperationCanceledException) { }
                 if (done)
                 {
-                    ended = host.EndedOrAborted.Result;
+                    ended = host.EndedOrAborted.GetAwaiter().GetResult();
                     return;
                 }
                 if (DateTime.UtcNow > deadline) return;
@@ -155,18 +155,20 @@ public static class RunCommand
 
     static void PrintSummary(IAnsiConsole console, SweepEnded ended, SweepStatus? status, bool repeatHeadline)
     {
-        if (ended.State == "aborted")
+        if (ended.State == SweepEnd.Aborted)
         {
             Console.Error.WriteLine("error: the cluster took this node down before the sweep ended; the ledger keeps every run: run the same command again to go on");
             return;
         }
         // Without the live table the supervisor's own last notice has just said it.
-        if (repeatHeadline) console.WriteLine($"sweep {ended.State}: {ended.Completed} completed, {ended.Failed} failed, {ended.Retried} retried, {ended.NotDone} not done");
+        if (repeatHeadline) console.WriteLine($"sweep {ended.State.Text()}: {ended.Completed} completed, {ended.Failed} failed, {ended.Retried} retried, {ended.NotDone} not done");
         if (status is null) return;
-        foreach (var r in status.Runs.Where(r => r.State == "failed"))
+        foreach (var r in status.Runs.Where(r => r.State == RunState.Failed))
             console.WriteLine($"  failed: {r.Id}: {r.Reason}");
-        foreach (var d in status.Devices.Where(d => d.State == "quarantined"))
+        var quarantined = status.Devices.Where(d => d.State == DeviceState.Quarantined).ToArray();
+        foreach (var d in quarantined)
             console.WriteLine($"  quarantined: {d.Node} {d.Device}");
+        if (quarantined.Length > 0) console.WriteLine("  (`run --clear-quarantine` puts quarantined devices back in service)");
     }
 
     /// <summary>One `run` per results folder: two supervisors would write one ledger and train the same runs twice.</summary>

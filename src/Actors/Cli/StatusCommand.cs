@@ -39,16 +39,16 @@ public static class StatusCommand
             if (parsed.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(status, SweepStatus.Json));
-                return 0;
+                return (int)ExitCode.Success;
             }
             var console = TerminalConsole.Create();
             var now = DateTimeOffset.Now;
             console.Write(SweepDisplay.RunsTable(status, console, now));
             if (status.Devices.Count > 0) console.Write(SweepDisplay.DevicesTable(status, console));
             var age = now - status.Updated;
-            var note = status.State == "running" && age > Stale ? $" (no update for {SweepDisplay.Duration(age.TotalSeconds)}: the sweep may have stopped; `asrnn-grid run` again resumes it)" : "";
-            console.WriteLine($"sweep {status.State}{note}: {SweepDisplay.Counts(status)}; updated {status.Updated:yyyy-MM-dd HH:mm:ss}");
-            return 0;
+            var note = status.State == SweepState.Running && age > Stale ? $" (no update for {SweepDisplay.Duration(age.TotalSeconds)}: the sweep may have stopped; `asrnn-grid run` again resumes it)" : "";
+            console.WriteLine($"sweep {status.State.Text()}{note}: {SweepDisplay.Counts(status)}; updated {status.Updated:yyyy-MM-dd HH:mm:ss}");
+            return (int)ExitCode.Success;
         });
         return command;
     }

@@ -31,34 +31,34 @@ public static class SweepDisplay
     {
         var table = new Table().AddColumns("node", "device", "state", "run", "failures in a row").Fit(console);
         foreach (var d in status.Devices)
-            table.AddRow(Markup.Escape(d.Node), Markup.Escape(d.Device), d.State == "quarantined" ? "[red]quarantined[/]" : d.State,
+            table.AddRow(Markup.Escape(d.Node), Markup.Escape(d.Device), d.State == DeviceState.Quarantined ? $"[red]{d.State.Text()}[/]" : d.State.Text(),
                 Markup.Escape(d.Run ?? ""), d.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture));
         return table;
     }
 
     /// <summary>One line: how many runs are in each state.</summary>
     public static string Counts(SweepStatus status) => string.Join(", ",
-        status.Runs.GroupBy(r => r.State).OrderBy(g => Order(g.Key)).Select(g => $"{g.Count()} {g.Key}"));
+        status.Runs.GroupBy(r => r.State).OrderBy(g => Order(g.Key)).Select(g => $"{g.Count()} {g.Key.Text()}"));
 
-    static int Order(string state) => state switch
+    static int Order(RunState state) => state switch
     {
-        "running" => 0, "retrying" => 1, "pending" => 2, "completed" => 3, _ => 4,
+        RunState.Running => 0, RunState.Retrying => 1, RunState.Pending => 2, RunState.Completed => 3, _ => 4,
     };
 
     static string StateMarkup(RunStatus r) => r.State switch
     {
-        "completed" => "[green]completed[/]",
-        "failed" => $"[red]failed[/] {Markup.Escape(Shorten(r.Reason ?? "", 60))}",
-        "retrying" => $"[yellow]retrying[/] {Markup.Escape(Shorten(r.Reason ?? "", 60))}",
-        "running" => "[blue]running[/]",
-        var s => s,
+        RunState.Completed => $"[green]{r.State.Text()}[/]",
+        RunState.Failed => $"[red]{r.State.Text()}[/] {Markup.Escape(Shorten(r.Reason ?? "", 60))}",
+        RunState.Retrying => $"[yellow]{r.State.Text()}[/] {Markup.Escape(Shorten(r.Reason ?? "", 60))}",
+        RunState.Running => $"[blue]{r.State.Text()}[/]",
+        var s => s.Text(),
     };
 
     static string Shorten(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
 
     /// <summary>Seconds left at the latest rate; unknown without one or a known total.</summary>
     public static double? Remaining(RunStatus r) =>
-        r.State == "running" && r.TotalSteps is { } total && r.IterationsPerSecond is > 0 and var rate
+        r.State == RunState.Running && r.TotalSteps is { } total && r.IterationsPerSecond is > 0 and var rate
             ? Math.Max(0, total - r.Step) / rate
             : null;
 

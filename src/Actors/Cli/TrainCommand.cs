@@ -7,13 +7,10 @@ namespace AsRnnGrid.Actors.Cli;
 /// <summary>
 /// `asrnn-grid train`: one run in the foreground. Options are the train options (spelled as the reference
 /// scripts spell them: --hidden_size 122), plus --out, --restart, --config and --progress.
-/// Exit codes: 0 completed, 2 bad input, 3 stopped by a signal (checkpointed, resumable), 4 failed (non-finite loss), 1 other faults.
+/// Exit codes (<see cref="ExitCode"/>): 0 completed, 2 bad input, 3 stopped by a signal (checkpointed, resumable), 4 failed (non-finite loss), 1 other faults.
 /// </summary>
 public static class TrainCommand
 {
-    public const int ExitStopped = 3;
-    public const int ExitFailed = 4;
-
     public static Command Build()
     {
         var command = new Command("train", "train one model on one task; resumes from the run folder's newest checkpoint");
@@ -62,9 +59,9 @@ public static class TrainCommand
             var result = run.Run(signals.Token);
             return result.Status switch
             {
-                "completed" => 0,
-                "stopped" => ExitStopped,
-                _ => ExitFailed,
+                "completed" => (int)ExitCode.Success,
+                "stopped" => (int)ExitCode.Stopped,
+                _ => (int)ExitCode.Failed,
             };
         });
         return command;

@@ -26,7 +26,7 @@ public static class ValidateCommand
         {
             var sweep = SweepFileReader.Read(parsed.GetValue(file)!);
             Print(sweep, TerminalConsole.Create());
-            return 0;
+            return (int)ExitCode.Success;
         });
         return command;
     }

@@ -10,7 +10,7 @@ namespace AsRnnGrid.Actors.Cli;
 /// `asrnn-grid worker --join HOST:PORT`: a node with trainers only. It keeps trying to join until the seed answers;
 /// when the cluster takes it out (the seed was restarted, the network failed) it starts afresh and joins again.
 /// SIGTERM or Ctrl-C: its runs checkpoint and go back to the queue, then it leaves the cluster.
-/// Exit codes: 0 left, 2 bad input or refused by the sweep.
+/// Exit codes (<see cref="ExitCode"/>): 0 left, 2 bad input or refused by the sweep.
 /// </summary>
 public static class WorkerCommand
 {
@@ -84,7 +84,7 @@ public static class WorkerCommand
             {
                 Console.Error.WriteLine("error: " + host.Refused.Result);
                 host.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(30));
-                return CommandLine.ExitBadInput;
+                return (int)ExitCode.BadInput;
             }
             if (first == leave.Task)
             {
@@ -92,12 +92,12 @@ public static class WorkerCommand
                 host.LeaveAsync(LeaveDeadline).Wait(LeaveDeadline + TimeSpan.FromSeconds(5));
                 host.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
                 Log("left the cluster");
-                return 0;
+                return (int)ExitCode.Success;
             }
             // The cluster took this node out (the seed restarted or was unreachable): start afresh and join again.
             Log("this node was taken out of the cluster; joining again");
             Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(2)), leave.Task).Wait();
-            if (leave.Task.IsCompleted) return 0;
+            if (leave.Task.IsCompleted) return (int)ExitCode.Success;
         }
     }
 }

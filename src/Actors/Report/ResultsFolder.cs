@@ -54,7 +54,8 @@ public static class ResultsFolder
         {
             Id = status.Id,
             Experiment = status.Experiment,
-            State = status.State,
+            // The report counts the sweep's states beside result.json's own ("stopped"), by their names.
+            State = status.State.Text(),
             Reason = status.Reason ?? result?.Reason ?? configProblem ?? resultProblem,
             Config = config,
             ConfigFromRun = fromRun,

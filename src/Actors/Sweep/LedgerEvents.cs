@@ -1,38 +1,94 @@
+using System.Text.Json.Serialization;
+using AsRnnGrid.Actors.Sweep.Book;
+
 namespace AsRnnGrid.Actors.Sweep;
 
 /// <summary>
-/// The ledger: the events the <see cref="SweepSupervisor"/> persists (Akka.Persistence, SQLite journal) and
-/// replays on start. Progress between checkpoints is not journalled: it is recomputed by the run itself.
+/// The ledger: the durable events of the <see cref="SweepBook"/>, which the <see cref="SweepSupervisor"/> journals
+/// (Akka.Persistence, SQLite) and replays on start. Progress between checkpoints is not journalled: the run itself
+/// recomputes it. Every property's JSON name is pinned (the names of version 1, so old ledgers read) and required:
+/// renaming a parameter cannot silently replay old entries with a default value, and an entry that lacks a property
+/// is refused. <see cref="SweepSerializer"/> writes them as <see cref="Version"/> and reads every earlier version
+/// (<see cref="LedgerV1"/>).
 /// </summary>
 public static class LedgerEvents
 {
-    public interface ILedgerEvent : ISweepMessage
+    /// <summary>
+    /// 2: <see cref="AttemptEnded"/> records its <see cref="AttemptOutcome"/> (version 1: a CountsAsFailure flag);
+    /// <see cref="QuarantineCleared"/> is new. Raise it for any change of a property's meaning or presence, and teach
+    /// the serializer to read the previous version.
+    /// </summary>
+    public const int Version = 2;
+
+    public interface ILedgerEvent : ISweepMessage, IBookEvent;
+
+    /// <summary>A ledger event about one run.</summary>
+    public interface IRunEvent : ILedgerEvent
     {
         string RunId { get; }
     }
 
-    public sealed record RunPlanned(string RunId, string Experiment, string ConfigHash) : ILedgerEvent;
+    public sealed record RunPlanned(
+        [property: JsonPropertyName("RunId")] string RunId,
+        [property: JsonPropertyName("Experiment")] string Experiment,
+        [property: JsonPropertyName("ConfigHash")] string ConfigHash) : IRunEvent;
 
-    public sealed record RunStarted(string RunId, int Attempt, string Node, string Device, DateTimeOffset At) : ILedgerEvent;
+    /// <summary>Attempt <paramref name="Attempt"/> was handed to the trainer slot <paramref name="Device"/> ("cuda:1 slot 0") of <paramref name="Node"/>.</summary>
+    public sealed record RunStarted(
+        [property: JsonPropertyName("RunId")] string RunId,
+        [property: JsonPropertyName("Attempt")] int Attempt,
+        [property: JsonPropertyName("Node")] string Node,
+        [property: JsonPropertyName("Device")] string Device,
+        [property: JsonPropertyName("At")] DateTimeOffset At) : IRunEvent;
 
     /// <summary>The attempt continued from a checkpoint (0 when it started from scratch is not journalled).</summary>
-    public sealed record RunResumed(string RunId, int Attempt, long Step) : ILedgerEvent;
+    public sealed record RunResumed(
+        [property: JsonPropertyName("RunId")] string RunId,
+        [property: JsonPropertyName("Attempt")] int Attempt,
+        [property: JsonPropertyName("Step")] long Step) : IRunEvent;
 
-    public sealed record RunCheckpointed(string RunId, int Attempt, long Step) : ILedgerEvent;
+    public sealed record RunCheckpointed(
+        [property: JsonPropertyName("RunId")] string RunId,
+        [property: JsonPropertyName("Attempt")] int Attempt,
+        [property: JsonPropertyName("Step")] long Step) : IRunEvent;
 
-    /// <summary>The attempt ended without completing. <paramref name="CountsAsFailure"/>: false for a stop, a lost node or an interrupted supervisor.</summary>
-    public sealed record AttemptEnded(string RunId, int Attempt, string Reason, bool CountsAsFailure, string? Node, string? Device) : ILedgerEvent;
+    /// <summary>The attempt ended without completing: <see cref="AttemptOutcome.Failed"/> spends a retry, <see cref="AttemptOutcome.Interrupted"/> does not.</summary>
+    public sealed record AttemptEnded(
+        [property: JsonPropertyName("RunId")] string RunId,
+        [property: JsonPropertyName("Attempt")] int Attempt,
+        [property: JsonPropertyName("Outcome")] AttemptOutcome Outcome,
+        [property: JsonPropertyName("Reason")] string Reason,
+        [property: JsonPropertyName("Node")] string? Node,
+        [property: JsonPropertyName("Device")] string? Device) : IRunEvent;
 
-    public sealed record RunCompleted(string RunId, int Attempt, SweepProtocol.RunSummary Summary) : ILedgerEvent;
+    public sealed record RunCompleted(
+        [property: JsonPropertyName("RunId")] string RunId,
+        [property: JsonPropertyName("Attempt")] int Attempt,
+        [property: JsonPropertyName("Summary")] SweepProtocol.RunSummary Summary) : IRunEvent;
 
     /// <summary>Out of retries: the sweep goes on without it.</summary>
-    public sealed record RunGaveUp(string RunId, string Reason) : ILedgerEvent;
+    public sealed record RunGaveUp(
+        [property: JsonPropertyName("RunId")] string RunId,
+        [property: JsonPropertyName("Reason")] string Reason) : IRunEvent;
 
     /// <summary>`run --retry-failed`: a run that gave up gets a fresh retry budget.</summary>
-    public sealed record RunReset(string RunId, string Reason) : ILedgerEvent;
+    public sealed record RunReset(
+        [property: JsonPropertyName("RunId")] string RunId,
+        [property: JsonPropertyName("Reason")] string Reason) : IRunEvent;
 
-    public sealed record DeviceQuarantined(string Node, string Device, string Reason) : ILedgerEvent
-    {
-        public string RunId => "";
-    }
+    /// <summary>
+    /// The device <paramref name="Device"/> ("cuda:0", "cpu") of the machine of <paramref name="Node"/> is out of service
+    /// until <see cref="QuarantineCleared"/>; a restarted supervisor keeps it so (the machine is the node's host name:
+    /// a node's port changes from one start to the next, its GPUs do not).
+    /// </summary>
+    public sealed record DeviceQuarantined(
+        [property: JsonPropertyName("Node")] string Node,
+        [property: JsonPropertyName("Device")] string Device,
+        [property: JsonPropertyName("Reason")] string Reason) : ILedgerEvent;
+
+    /// <summary>`run --clear-quarantine`: the device is back in service. New in version 2.</summary>
+    public sealed record QuarantineCleared(
+        [property: JsonPropertyName("Machine")] string Machine,
+        [property: JsonPropertyName("Device")] string Device,
+        [property: JsonPropertyName("Reason")] string Reason) : ILedgerEvent;
 }

@@ -18,6 +18,8 @@ public sealed record SweepHostOptions
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(20);
     public TimeSpan Tick { get; init; } = TimeSpan.FromSeconds(1);
     public bool RetryFailed { get; init; }
+    /// <summary>`run --clear-quarantine`.</summary>
+    public bool ClearQuarantine { get; init; }
     public Action<SweepNotice>? OnNotice { get; init; }
     /// <summary>Only the supervisor on this node; trainers come from workers (`run --no-local-trainers`).</summary>
     public bool NoLocalTrainers { get; init; }
@@ -44,9 +46,13 @@ public sealed class SweepHost : IAsyncDisposable
     public IActorRef Supervisor { get; private set; } = ActorRefs.Nobody;
     public Task<SweepEnded> Ended => _ended.Task;
 
-    /// <summary>The sweep's end, or an "aborted" end when this node's actor system went down first (the cluster removed it).</summary>
+    /// <summary>
+    /// The sweep's end, or an <see cref="SweepEnd.Aborted"/> end when this node's actor system went down first (the
+    /// cluster removed it); faulted with a <see cref="AsRnnGrid.Training.Configuration.ConfigurationException"/> when
+    /// the supervisor could not read or write its ledger.
+    /// </summary>
     public Task<SweepEnded> EndedOrAborted => _endedOrAborted ??= Task.WhenAny(_ended.Task, System.WhenTerminated).ContinueWith(_ =>
-        _ended.Task.IsCompletedSuccessfully ? _ended.Task.Result : new SweepEnded("aborted", 0, 0, 0, Sweep.Runs.Count),
+        _ended.Task.IsCompleted ? _ended.Task.GetAwaiter().GetResult() : new SweepEnded(SweepEnd.Aborted, 0, 0, 0, Sweep.Runs.Count),
         TaskScheduler.Default);
 
     Task<SweepEnded>? _endedOrAborted;
@@ -75,6 +81,7 @@ public sealed class SweepHost : IAsyncDisposable
             EndWhenNoDeviceLeft = !options.NoLocalTrainers,
             Tick = options.Tick,
             RetryFailed = options.RetryFailed,
+            ClearQuarantine = options.ClearQuarantine,
         }), "supervisor");
 
         host.Address = $"{cluster.SelfAddress.Host}:{cluster.SelfAddress.Port}";
@@ -91,7 +98,7 @@ public sealed class SweepHost : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Every run checkpoints and stops; <see cref="Ended"/> completes with state "stopped".</summary>
+    /// <summary>Every run checkpoints and stops; <see cref="Ended"/> completes with <see cref="SweepEnd.Stopped"/>.</summary>
     public void Stop(string reason) => Supervisor.Tell(new StopSweep(reason));
 
     public Task<SweepStatus> StatusAsync(TimeSpan timeout) => Supervisor.Ask<SweepStatus>(GetStatus.Instance, timeout);

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using AsRnnGrid.Actors.Sweep.Book;
+
 namespace AsRnnGrid.Actors.Sweep;
 
 /// <summary>
@@ -36,17 +39,32 @@ public static class SweepProtocol
     /// <summary>Trainer → supervisor: a checkpoint of this step is on disk.</summary>
     public sealed record RunCheckpointed(string RunId, int Attempt, long Step) : ISweepMessage;
 
-    /// <summary>
-    /// Trainer → supervisor: the attempt is over. Outcome: completed, failed (counts against max_retries),
-    /// stopped (asked to stop; checkpointed; does not count).
-    /// </summary>
-    public sealed record RunEnded(string RunId, int Attempt, string Outcome, string? Reason, RunSummary? Summary) : ISweepMessage;
+    /// <summary>Trainer → supervisor: the attempt is over (the book decides what that means for the run: <see cref="AttemptEndCause"/>).</summary>
+    public sealed record RunEnded(string RunId, int Attempt, RunEndOutcome Outcome, string? Reason, RunSummary? Summary) : ISweepMessage;
+
+    /// <summary>How a trainer says its attempt ended; on the wire as the names below.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<RunEndOutcome>))]
+    public enum RunEndOutcome
+    {
+        [JsonStringEnumMemberName("completed")] Completed,
+        /// <summary>The child failed (an exception, a non-finite loss, a signal, silence past the trainer's heartbeat timeout).</summary>
+        [JsonStringEnumMemberName("failed")] Failed,
+        /// <summary>Asked to stop (the sweep stops, the node leaves): it checkpointed.</summary>
+        [JsonStringEnumMemberName("stopped")] Stopped,
+        /// <summary>The trainer was busy with another run and did not start this one.</summary>
+        [JsonStringEnumMemberName("requeue")] Requeue,
+    }
 
     /// <summary>Supervisor → trainer: stop this attempt (checkpoint and exit; killed after the grace period).</summary>
     public sealed record StopRun(string RunId, int Attempt, string Reason) : ISweepMessage;
 
-    /// <summary>The run's summary numbers from its result.json.</summary>
-    public sealed record RunSummary(long Steps, double? FinalLoss, double? Metric, string? MetricName, double Elapsed) : ISweepMessage;
+    /// <summary>The run's summary numbers from its result.json. Journalled inside <see cref="LedgerEvents.RunCompleted"/>: its JSON names are pinned.</summary>
+    public sealed record RunSummary(
+        [property: JsonPropertyName("Steps")] long Steps,
+        [property: JsonPropertyName("FinalLoss")] double? FinalLoss,
+        [property: JsonPropertyName("Metric")] double? Metric,
+        [property: JsonPropertyName("MetricName")] string? MetricName,
+        [property: JsonPropertyName("Elapsed")] double Elapsed) : ISweepMessage;
 }
 
 /// <summary>
@@ -67,6 +85,9 @@ public static class SweepControl
     /// <summary>One line for a person: a run started, checkpointed, failed, completed; a device quarantined.</summary>
     public sealed record SweepNotice(DateTimeOffset At, string Text);
 
-    /// <summary>The sweep is over. State: finished (every run completed or failed), stopped, or stalled (no device left in service).</summary>
-    public sealed record SweepEnded(string State, int Completed, int Failed, int Retried, int NotDone);
+    /// <summary>The sweep is over: the book's last event, which the supervisor hands to the listener.</summary>
+    public sealed record SweepEnded(SweepEnd State, int Completed, int Failed, int Retried, int NotDone) : LiveEvents.ILiveEvent;
+
+    /// <summary>The supervisor cannot go on (its ledger cannot be read or written): the sweep ends with this reason, nothing changed.</summary>
+    public sealed record SweepFailed(string Reason);
 }

@@ -6,7 +6,7 @@ namespace AsRnnGrid.Actors.Sweep;
 
 /// <summary>
 /// sweep-status.json in the results folder: the supervisor's view of every run and device, rewritten
-/// atomically as events happen. `status` and `report` read it; they never open the ledger, so they cannot
+/// atomically at most once a tick (<see cref="StatusSnapshot"/>), off the supervisor's thread. `status` and `report` read it; they never open the ledger, so they cannot
 /// block or change a running sweep. The ledger (the supervisor's journal) stays the source of truth.
 /// </summary>
 public sealed record SweepStatus
@@ -15,8 +15,7 @@ public sealed record SweepStatus
 
     [JsonPropertyName("sweep_file")] public required string SweepFile { get; init; }
     [JsonPropertyName("updated")] public required DateTimeOffset Updated { get; init; }
-    /// <summary>running | finished | stopped (asked to stop; `run` again resumes) | crashed is never written: a stale "running" with an old <see cref="Updated"/> means it.</summary>
-    [JsonPropertyName("state")] public required string State { get; init; }
+    [JsonPropertyName("state")] public required SweepState State { get; init; }
     [JsonPropertyName("runs")] public required IReadOnlyList<RunStatus> Runs { get; init; }
     [JsonPropertyName("devices")] public IReadOnlyList<DeviceStatus> Devices { get; init; } = [];
 
@@ -48,8 +47,7 @@ public sealed record RunStatus
     [JsonPropertyName("model")] public required string Model { get; init; }
     [JsonPropertyName("hidden_size")] public int HiddenSize { get; init; }
     [JsonPropertyName("seed")] public long Seed { get; init; }
-    /// <summary>pending | running | retrying (waiting out its backoff) | completed | failed.</summary>
-    [JsonPropertyName("state")] public required string State { get; init; }
+    [JsonPropertyName("state")] public required RunState State { get; init; }
     /// <summary>Attempts started so far (1 for the first).</summary>
     [JsonPropertyName("attempt")] public int Attempt { get; init; }
     /// <summary>Failed attempts of the run itself (what max_retries counts).</summary>
@@ -91,8 +89,7 @@ public sealed record DeviceStatus
 {
     [JsonPropertyName("node")] public required string Node { get; init; }
     [JsonPropertyName("device")] public required string Device { get; init; }
-    /// <summary>idle | busy | quarantined | gone.</summary>
-    [JsonPropertyName("state")] public required string State { get; init; }
+    [JsonPropertyName("state")] public required DeviceState State { get; init; }
     [JsonPropertyName("run")] public string? Run { get; init; }
     [JsonPropertyName("consecutive_failures")] public int ConsecutiveFailures { get; init; }
 }

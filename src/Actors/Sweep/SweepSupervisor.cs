@@ -2,7 +2,9 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using AsRnnGrid.Actors.Grid;
-using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Actors.Sweep.Book;
+using static AsRnnGrid.Actors.Sweep.Book.BookCommands;
+using static AsRnnGrid.Actors.Sweep.Book.LiveEvents;
 using static AsRnnGrid.Actors.Sweep.LedgerEvents;
 using static AsRnnGrid.Actors.Sweep.SweepControl;
 using static AsRnnGrid.Actors.Sweep.SweepProtocol;
@@ -14,73 +16,55 @@ public sealed record SupervisorSettings
 {
     /// <summary>The token trainers must present; empty accepts every trainer (one machine, no network).</summary>
     public string Token { get; init; } = "";
-    /// <summary>Receives <see cref="SweepNotice"/>s and the final <see cref="SweepEnded"/>.</summary>
+    /// <summary>Receives <see cref="SweepNotice"/>s and the final <see cref="SweepEnded"/> (or <see cref="SweepFailed"/>).</summary>
     public IActorRef? Listener { get; init; }
-    /// <summary>How often heartbeats, due retries and the status file are looked at.</summary>
+    /// <summary>How often heartbeats and due retries are looked at.</summary>
     public TimeSpan Tick { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>sweep-status.json is written at most this often (on a tick, when something changed).</summary>
+    public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>`run --retry-failed`: runs that gave up in an earlier session get a fresh budget.</summary>
     public bool RetryFailed { get; init; }
+    /// <summary>`run --clear-quarantine`: devices quarantined in an earlier session are back in service.</summary>
+    public bool ClearQuarantine { get; init; }
     /// <summary>End the sweep when every trainer is quarantined (one machine); a cluster waits for new ones instead.</summary>
     public bool EndWhenNoDeviceLeft { get; init; } = true;
+    /// <summary>
+    /// The book's journalled state is saved as a snapshot each time this many events have been journalled since the last:
+    /// a restart replays the events after the newest one only (a million-event ledger recovers in a second, not ten).
+    /// </summary>
+    public long SnapshotEvery { get; init; } = 100_000;
 }
 
 /// <summary>
-/// The single source of truth of a sweep. Expands nothing itself (the <see cref="SweepDefinition"/> is read
-/// before), recovers its ledger, hands runs to trainers that ask for work, retries failed attempts after an
-/// exponential backoff from their last checkpoint, quarantines a device that keeps failing different runs,
-/// puts back the run of a trainer that went silent or was lost, and writes sweep-status.json.
-/// Every decision that must survive a crash is persisted before it takes effect.
+/// The single source of truth of a sweep, as an actor around a <see cref="SweepBook"/> that makes every decision. It
+/// turns messages into book commands, journals the book's durable events before it applies them (so the ledger holds
+/// every decision that must survive a crash before it takes effect), applies the live ones, and performs the effects:
+/// hand a run to a trainer, ask one to stop, notices, sweep-status.json (written off this thread, at most once a
+/// <see cref="SupervisorSettings.StatusInterval"/>).
 /// </summary>
 public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
 {
     public const string LedgerPersistenceId = "sweep-ledger";
 
-    sealed record Tick;
-
-    /// <summary>What only the live supervisor knows of a run: its last progress, its trainer, when to retry.</summary>
-    sealed class LiveRun
+    sealed record TickMessage
     {
-        public long Step { get; set; }
-        public long? TotalSteps { get; set; }
-        public double? Loss { get; set; }
-        public double? Metric { get; set; }
-        public string? MetricName { get; set; }
-        public double? IterationsPerSecond { get; set; }
-        public double? Elapsed { get; set; }
-        public IActorRef? Trainer { get; set; }
-        public DateTime LastHeard { get; set; }
-        public DateTime? RetryAt { get; set; }
-        public bool Dispatching { get; set; }
+        public static readonly TickMessage Instance = new();
     }
 
-    sealed class TrainerSlot(string node, string device, int slot)
-    {
-        public string Node { get; } = node;
-        public string Device { get; } = device;
-        public int Slot { get; } = slot;
-        public string? Run { get; set; }
-        public bool Idle { get; set; }
-        public string DeviceKey => $"{Node}/{Device}";
-        public string Label => $"{Device} slot {Slot}";
-    }
-
-    sealed class DeviceHealth
-    {
-        public List<string> FailedRuns { get; } = [];
-        public bool Quarantined { get; set; }
-    }
+    sealed record StatusWritten(Exception? Error, TimeSpan Took);
 
     readonly SweepDefinition _sweep;
     readonly SupervisorSettings _settings;
-    readonly SweepLedger _ledger = new();
-    readonly Dictionary<string, PlannedRun> _plan;
-    readonly Dictionary<string, LiveRun> _live;
-    readonly Dictionary<IActorRef, TrainerSlot> _trainers = new();
-    readonly Dictionary<string, DeviceHealth> _devices = new(StringComparer.Ordinal);
+    SweepBook _book;
+    long _snapshotAt;
+    readonly Dictionary<IActorRef, TrainerId> _trainerIds = [];
+    readonly Dictionary<TrainerId, IActorRef> _trainerRefs = [];
     readonly ILoggingAdapter _log = Context.GetLogger();
-    bool _stopping;
-    bool _ended;
+    int _lastTrainer;
     bool _dirty = true;
+    DateTime _statusWritten = DateTime.MinValue;
+    TimeSpan _statusWriteTook;
+    Task? _statusWrite;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -93,11 +77,16 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
     {
         _sweep = sweep;
         _settings = settings;
-        _plan = sweep.Runs.ToDictionary(r => r.Id, StringComparer.Ordinal);
-        _live = sweep.Runs.ToDictionary(r => r.Id, _ => new LiveRun(), StringComparer.Ordinal);
+        _book = new SweepBook(sweep.Runs, SweepPolicy.For(sweep, settings.EndWhenNoDeviceLeft));
 
-        Recover<ILedgerEvent>(e => _ledger.Apply(e));
-        Recover<RecoveryCompleted>(_ => Recovered());
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is not BookSnapshot snapshot) return;
+            _book = SweepBook.FromSnapshot(sweep.Runs, _book.Policy, snapshot);
+            _snapshotAt = offer.Metadata.SequenceNr;
+        });
+        Recover<ILedgerEvent>(e => _book.Apply(e));
+        Recover<RecoveryCompleted>(_ => Handle(new BookCommands.Recover(settings.RetryFailed, settings.ClearQuarantine)));
 
         Command<WorkerHello>(m =>
         {
@@ -106,73 +95,40 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
         });
         Command<WorkerCannotJoin>(m => Notice($"worker {m.Node} cannot take part: {m.Reason}"));
         Command<RequestWork>(OnRequestWork);
-        Command<RunProgress>(OnProgress);
-        Command<SweepProtocol.RunResumed>(m => IfCurrent(m.RunId, m.Attempt, run =>
+        Command<RunProgress>(FromTrainer);
+        Command<SweepProtocol.RunResumed>(FromTrainer);
+        Command<SweepProtocol.RunCheckpointed>(FromTrainer);
+        Command<RunEnded>(FromTrainer);
+        Command<Terminated>(t =>
         {
-            var live = _live[m.RunId];
-            live.Step = m.Step;
-            live.LastHeard = DateTime.UtcNow;
-            Persist(new LedgerEvents.RunResumed(m.RunId, m.Attempt, m.Step), e =>
-            {
-                _ledger.Apply(e);
-                Notice($"{m.RunId} resumed from step {m.Step} (attempt {m.Attempt})");
-            });
-        }));
-        Command<SweepProtocol.RunCheckpointed>(m => IfCurrent(m.RunId, m.Attempt, _ =>
+            if (!_trainerIds.Remove(t.ActorRef, out var id)) return;
+            _trainerRefs.Remove(id);
+            Handle(new TrainerLost(id));
+        });
+        Command<TickMessage>(_ =>
         {
-            _live[m.RunId].LastHeard = DateTime.UtcNow;
-            Persist(new LedgerEvents.RunCheckpointed(m.RunId, m.Attempt, m.Step), e => { _ledger.Apply(e); _dirty = true; });
-        }));
-        Command<RunEnded>(OnRunEnded);
-        Command<Terminated>(OnTrainerTerminated);
-        Command<Tick>(_ => OnTick());
-        Command<StopSweep>(OnStop);
-        Command<GetStatus>(_ => Sender.Tell(BuildStatus()));
+            Handle(BookCommands.Tick.Instance);
+            WriteStatusWhenDue();
+        });
+        Command<StopSweep>(m => Handle(new Stop(m.Reason)));
+        Command<GetStatus>(_ => Sender.Tell(Status()));
+        Command<SaveSnapshotSuccess>(m => DeleteSnapshots(new SnapshotSelectionCriteria(m.Metadata.SequenceNr - 1)));
+        // A snapshot only saves time at the next start: the journal has every event.
+        Command<SaveSnapshotFailure>(m => _log.Warning("could not save a snapshot of the ledger: {0}", m.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(m => _log.Warning("could not delete old ledger snapshots: {0}", m.Cause.Message));
+        Command<StatusWritten>(m =>
+        {
+            _statusWriteTook = m.Took;
+            // The status file is a convenience; the ledger is the record. Never stop the sweep for it.
+            if (m.Error is { } e) _log.Warning("could not write {0}: {1}", SweepStatus.PathIn(_sweep.Results), e.Message);
+        });
     }
 
     protected override void PreStart()
     {
         base.PreStart();
-        Timers.StartPeriodicTimer("tick", new Tick(), _settings.Tick);
-    }
-
-    void Recovered()
-    {
-        var events = new List<ILedgerEvent>();
-        foreach (var run in _sweep.Runs)
-        {
-            var known = _ledger.Find(run.Id);
-            if (known is null)
-                events.Add(new RunPlanned(run.Id, run.Experiment, ConfigHash.Compute(run.Config)));
-            else if (known.State == "running")
-                // The previous supervisor died with this run in flight: not the run's fault.
-                events.Add(new AttemptEnded(run.Id, known.Attempt, "interrupted: the supervisor stopped", false, known.Node, known.Device));
-            else if (known.State == "failed" && _settings.RetryFailed)
-                events.Add(new RunReset(run.Id, $"retry requested after: {known.Reason}"));
-            if (known?.CheckpointStep is { } step) _live[run.Id].Step = step;
-        }
-        int done = _sweep.Runs.Count(r => _ledger.Find(r.Id)?.State == "completed");
-        if (events.Count == 0)
-        {
-            AfterRecovery(done);
-            return;
-        }
-        int handled = 0;
-        PersistAll(events, e =>
-        {
-            _ledger.Apply(e);
-            if (++handled == events.Count) AfterRecovery(done);
-        });
-    }
-
-    void AfterRecovery(int done)
-    {
-        var interrupted = _sweep.Runs.Count(r => _ledger.Find(r.Id)?.Attempts.Count > 0 && _ledger.Find(r.Id)!.State == "pending");
-        Notice($"ledger: {_sweep.Runs.Count} runs, {done} completed, {interrupted} to resume, " +
-               $"{_sweep.Runs.Count(r => _ledger.Find(r.Id)!.State == "failed")} failed");
-        _dirty = true;
-        WriteStatus();
-        CheckEnd();
+        Timers.StartPeriodicTimer("tick", TickMessage.Instance, _settings.Tick);
     }
 
     void OnRequestWork(RequestWork m)
@@ -183,212 +139,97 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
             Sender.Tell(new TrainerRefused("wrong sweep token: this trainer belongs to another sweep or lacks the results folder's token"));
             return;
         }
-        if (!_trainers.TryGetValue(Sender, out var slot))
+        if (!_trainerIds.TryGetValue(Sender, out var id))
         {
-            slot = new TrainerSlot(m.Node, m.Device, m.Slot);
-            _trainers[Sender] = slot;
+            id = new TrainerId(++_lastTrainer);
+            _trainerIds[Sender] = id;
+            _trainerRefs[id] = Sender;
             Context.Watch(Sender);
-            _dirty = true;
         }
-        if (slot.Run is { } previous && _ledger.Find(previous) is { State: "running" } stale && _live[previous].Trainer?.Equals(Sender) == true)
-        {
-            // The trainer asks for work while the ledger still has it on a run: its report was lost with a restart.
-            EndAttempt(previous, stale.Attempt, "the trainer gave up the run without a report", countsAsFailure: false);
-        }
-        slot.Run = null;
-        slot.Idle = true;
-        Dispatch();
+        Handle(new FromTrainer(id, m));
     }
 
-    void Dispatch()
+    /// <summary>A report from an actor that never asked for work here (a trainer of a previous supervisor) concerns no current attempt.</summary>
+    void FromTrainer(ISweepMessage m)
     {
-        if (_stopping || _ended || IsRecovering) return;
-        var now = DateTime.UtcNow;
-        foreach (var (trainer, slot) in _trainers.ToArray())
-        {
-            if (!slot.Idle || Health(slot.DeviceKey).Quarantined) continue;
-            var next = _sweep.Runs.FirstOrDefault(r =>
-                _ledger.Find(r.Id)?.State == "pending" && !_live[r.Id].Dispatching && (_live[r.Id].RetryAt is not { } at || at <= now));
-            if (next is null) return;
-            var live = _live[next.Id];
-            live.Dispatching = true;
-            slot.Idle = false;
-            slot.Run = next.Id;
-            int attempt = _ledger.Find(next.Id)!.Attempt + 1;
-            Persist(new RunStarted(next.Id, attempt, slot.Node, slot.Label, DateTimeOffset.UtcNow), e =>
-            {
-                _ledger.Apply(e);
-                live.Dispatching = false;
-                live.RetryAt = null;
-                live.Trainer = trainer;
-                live.LastHeard = DateTime.UtcNow;
-                _dirty = true;
-                trainer.Tell(new AssignRun(next.Id, attempt, next.Options, next.Folder(_sweep.Results)));
-                Notice($"{next.Id} started on {slot.Node} {slot.Label} (attempt {attempt})");
-            });
-        }
+        if (_trainerIds.TryGetValue(Sender, out var id)) Handle(new FromTrainer(id, m));
+        else _log.Debug("ignored {0} from {1}, which has not asked for work", m.GetType().Name, Sender);
     }
 
-    void IfCurrent(string runId, int attempt, Action<LedgerRun> act)
-    {
-        var run = _ledger.Find(runId);
-        if (run is { State: "running" } && run.Attempt == attempt && _live[runId].Trainer?.Equals(Sender) == true)
-            act(run);
-        else
-            _log.Debug("ignored a late report of {0} attempt {1}", runId, attempt);
-    }
+    /// <summary>The book decides on the command; its events are committed; then it settles (hands out work, ends the sweep).</summary>
+    void Handle(BookCommand command) =>
+        Commit(_book.Decide(command, DateTime.UtcNow), () => Commit(_book.Decide(Settle.Instance, DateTime.UtcNow), null));
 
-    void OnProgress(RunProgress m) => IfCurrent(m.RunId, m.Attempt, _ =>
+    /// <summary>
+    /// Journals the durable events of one decision as one atomic write, then applies every event in order and performs
+    /// its effect. Akka stashes other messages until the write is done, so no decision is taken on a state the
+    /// journal has not caught up with.
+    /// </summary>
+    void Commit(IReadOnlyList<IBookEvent> events, Action? then)
     {
-        var live = _live[m.RunId];
-        live.LastHeard = DateTime.UtcNow;
-        live.Step = m.Step;
-        if (m.TotalSteps is { } total) live.TotalSteps = total;
-        if (m.Loss is { } loss) live.Loss = loss;
-        if (m.Metric is { } metric) { live.Metric = metric; live.MetricName = m.MetricName; }
-        if (m.IterationsPerSecond is { } rate) live.IterationsPerSecond = rate;
-        if (m.Elapsed is { } elapsed) live.Elapsed = elapsed;
-        _dirty = true;
-    });
-
-    void OnRunEnded(RunEnded m) => IfCurrent(m.RunId, m.Attempt, run =>
-    {
-        if (_trainers.TryGetValue(Sender, out var slot)) slot.Run = null;
-        var live = _live[m.RunId];
-        live.Trainer = null;
-        switch (m.Outcome)
+        var durable = events.OfType<ILedgerEvent>().ToArray();
+        if (durable.Length == 0)
         {
-            case "completed":
-                var summary = m.Summary ?? new RunSummary(live.Step, live.Loss, live.Metric, live.MetricName, live.Elapsed ?? 0);
-                Persist(new RunCompleted(m.RunId, m.Attempt, summary), e =>
-                {
-                    _ledger.Apply(e);
-                    live.Step = summary.Steps;
-                    if (slot is not null) Health(slot.DeviceKey).FailedRuns.Clear();
-                    Notice($"{m.RunId} completed: {Describe(summary)}");
-                    _dirty = true;
-                    CheckEnd();
-                });
-                break;
-            case "failed":
-                EndAttempt(m.RunId, m.Attempt, m.Reason ?? "failed", countsAsFailure: true, slot);
-                break;
-            default:
-                EndAttempt(m.RunId, m.Attempt, m.Reason ?? m.Outcome, countsAsFailure: false, slot);
-                break;
+            ApplyAll(events);
+            then?.Invoke();
+            return;
         }
-    });
-
-    void EndAttempt(string runId, int attempt, string reason, bool countsAsFailure, TrainerSlot? slot = null)
-    {
-        var known = _ledger.Find(runId)!;
-        var live = _live[runId];
-        live.Trainer = null;
-        // Decide everything first and persist it as one batch: the ledger never holds half a decision.
-        var events = new List<ILedgerEvent> { new AttemptEnded(runId, attempt, reason, countsAsFailure, known.Node, known.Device) };
-        int failures = known.Failures + (countsAsFailure ? 1 : 0);
-        bool givesUp = countsAsFailure && failures > _sweep.MaxRetries;
-        if (givesUp) events.Add(new RunGaveUp(runId, reason));
-        if (countsAsFailure && slot is not null && DeviceFailure(slot, runId, reason) is { } quarantine) events.Add(quarantine);
-        int handled = 0;
-        PersistAll(events, e =>
+        int persisted = 0;
+        PersistAll(durable, _ =>
         {
-            _ledger.Apply(e);
-            _dirty = true;
-            if (e is DeviceQuarantined q) Notice($"device {q.Device} of {q.Node} taken out of service: {q.Reason}");
-            if (++handled < events.Count) return;
-            if (!countsAsFailure)
-                Notice($"{runId} back in the queue: {reason}");
-            else if (givesUp)
-                Notice($"{runId} failed after {failures} attempts: {reason}");
-            else
-            {
-                var backoff = TimeSpan.FromSeconds(_sweep.RetryBackoffSeconds * Math.Pow(2, failures - 1));
-                live.RetryAt = DateTime.UtcNow + backoff;
-                Notice($"{runId} attempt {attempt} failed: {reason}; retry {failures} of {_sweep.MaxRetries} in {backoff.TotalSeconds:0.#} s");
-            }
-            Dispatch();
-            CheckEnd();
+            if (++persisted < durable.Length) return;
+            ApplyAll(events);
+            SnapshotWhenDue();
+            then?.Invoke();
         });
     }
 
-    /// <summary>Counts a failed attempt against its device; the quarantine event once different runs keep failing there.</summary>
-    DeviceQuarantined? DeviceFailure(TrainerSlot slot, string runId, string reason)
+    /// <summary>The book now holds exactly the journal up to <see cref="Eventsourced.LastSequenceNr"/> (and live state, which the snapshot leaves out).</summary>
+    void SnapshotWhenDue()
     {
-        var health = Health(slot.DeviceKey);
-        if (health.Quarantined) return null;
-        if (!health.FailedRuns.Contains(runId)) health.FailedRuns.Add(runId);
-        if (health.FailedRuns.Count < _sweep.QuarantineAfter) return null;
-        health.Quarantined = true;
-        return new DeviceQuarantined(slot.Node, slot.Device, $"{health.FailedRuns.Count} different runs failed on it in a row (last: {reason})");
+        if (LastSequenceNr - _snapshotAt < _settings.SnapshotEvery) return;
+        _snapshotAt = LastSequenceNr;
+        SaveSnapshot(_book.Snapshot());
     }
 
-    DeviceHealth Health(string key)
+    void ApplyAll(IReadOnlyList<IBookEvent> events)
     {
-        if (!_devices.TryGetValue(key, out var health)) _devices[key] = health = new DeviceHealth();
-        return health;
-    }
-
-    void OnTrainerTerminated(Terminated t)
-    {
-        if (!_trainers.Remove(t.ActorRef, out var slot)) return;
-        _dirty = true;
-        var running = _live.FirstOrDefault(kv => kv.Value.Trainer?.Equals(t.ActorRef) == true).Key;
-        if (running is not null && _ledger.Find(running) is { State: "running" } run)
-            EndAttempt(running, run.Attempt, $"trainer {slot.Device} slot {slot.Slot} of {slot.Node} lost", countsAsFailure: false);
-        CheckEnd();
-    }
-
-    void OnTick()
-    {
-        if (_ended) return;
-        var now = DateTime.UtcNow;
-        // Half again the trainers' own timeout: a live trainer kills a silent child first and reports it.
-        var timeout = TimeSpan.FromSeconds(_sweep.HeartbeatTimeoutSeconds * 1.5);
-        foreach (var (id, live) in _live)
+        foreach (var e in events)
         {
-            if (live.Trainer is not { } trainer || _ledger.Find(id) is not { State: "running" } run) continue;
-            if (now - live.LastHeard <= timeout) continue;
-            trainer.Tell(new StopRun(id, run.Attempt, "no heartbeat"));
-            if (_trainers.TryGetValue(trainer, out var slot)) slot.Run = null;
-            EndAttempt(id, run.Attempt, $"no word from its trainer for {timeout.TotalSeconds:0} s", countsAsFailure: true);
+            _book.Apply(e);
+            _dirty = true;
+            // The notice first: the sweep's last line reaches the listener before its end.
+            if (SweepNotices.For(e, _book) is { } text) Notice(text);
+            Perform(e);
         }
-        Dispatch();
-        WriteStatus();
     }
 
-    void OnStop(StopSweep m)
+    void Perform(IBookEvent e)
     {
-        if (_stopping) return;
-        _stopping = true;
-        Notice($"stopping: {m.Reason}; every run checkpoints");
-        foreach (var (id, live) in _live)
-            if (live.Trainer is { } trainer && _ledger.Find(id) is { State: "running" } run)
-                trainer.Tell(new StopRun(id, run.Attempt, "the sweep is stopping"));
-        CheckEnd();
+        switch (e)
+        {
+            case RunHandedOut h:
+                HandOut(h);
+                break;
+            case StopAsked s:
+                _trainerRefs.GetValueOrDefault(s.Trainer)?.Tell(new StopRun(s.RunId, s.Attempt, s.Reason));
+                break;
+            case LateReportIgnored l:
+                _log.Debug("ignored a late report of {0} attempt {1}", l.RunId, l.Attempt);
+                break;
+            case SweepEnded end:
+                // The listener (and whoever waits on it) reads the status file next: it must be whole and final.
+                WriteStatusNow();
+                _settings.Listener?.Tell(end);
+                break;
+        }
     }
 
-    void CheckEnd()
+    /// <summary>The one place a run goes out to a trainer.</summary>
+    void HandOut(RunHandedOut h)
     {
-        if (_ended || IsRecovering) return;
-        var states = _sweep.Runs.Select(r => _ledger.Find(r.Id)?.State ?? "pending").ToArray();
-        bool anyRunning = states.Contains("running") || _live.Values.Any(l => l.Dispatching);
-        string? end = null;
-        if (states.All(s => s is "completed" or "failed")) end = "finished";
-        else if (_stopping && !anyRunning) end = "stopped";
-        else if (_settings.EndWhenNoDeviceLeft && !anyRunning && _trainers.Count > 0
-                 && _trainers.Values.All(t => Health(t.DeviceKey).Quarantined)) end = "stalled";
-        if (end is null) return;
-        _ended = true;
-        var ended = new SweepEnded(end,
-            states.Count(s => s == "completed"),
-            states.Count(s => s == "failed"),
-            _sweep.Runs.Count(r => _ledger.Find(r.Id)?.Attempts.Count > 1),
-            states.Count(s => s is not ("completed" or "failed")));
-        _dirty = true;
-        WriteStatus();
-        Notice($"sweep {end}: {ended.Completed} completed, {ended.Failed} failed, {ended.Retried} retried, {ended.NotDone} not done");
-        _settings.Listener?.Tell(ended);
+        var run = _book.Find(h.RunId)!.Plan!;
+        _trainerRefs.GetValueOrDefault(h.Trainer)?.Tell(new AssignRun(h.RunId, h.Attempt, run.Options, run.Folder(_sweep.Results)));
     }
 
     void Notice(string text)
@@ -397,81 +238,71 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
         _settings.Listener?.Tell(new SweepNotice(DateTimeOffset.Now, text));
     }
 
-    static string Describe(RunSummary s) =>
-        $"{s.Steps} steps" + (s.FinalLoss is { } l ? $", loss {l:0.####}" : "") + (s.Metric is { } m ? $", {s.MetricName} {m:0.####}" : "");
+    SweepStatus Status() => StatusSnapshot.Of(_book, _sweep.File, DateTimeOffset.Now);
 
-    void WriteStatus()
+    /// <summary>
+    /// On a tick: at most once an interval, only when something changed, never while the last write is still going,
+    /// and no more often than four times the last write took (a sweep of 100,000 runs writes 50 MB: the disk is not
+    /// kept busy more than a quarter of the time).
+    /// </summary>
+    void WriteStatusWhenDue()
     {
-        if (!_dirty) return;
+        if (!_dirty || _book.Ended is not null || _statusWrite is { IsCompleted: false }) return;
+        var now = DateTime.UtcNow;
+        var interval = _settings.StatusInterval > 4 * _statusWriteTook ? _settings.StatusInterval : 4 * _statusWriteTook;
+        if (now - _statusWritten < interval) return;
+        _dirty = false;
+        _statusWritten = now;
+        var status = Status();
+        var self = Self;
+        var results = _sweep.Results;
+        // The snapshot is immutable: serialising and syncing it to disk needs nothing of this actor.
+        _statusWrite = Task.Run(() =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            try
+            {
+                status.Write(results);
+                self.Tell(new StatusWritten(null, clock.Elapsed));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                self.Tell(new StatusWritten(e, clock.Elapsed));
+            }
+        });
+    }
+
+    void WriteStatusNow()
+    {
+        _statusWrite?.Wait();
         _dirty = false;
         try
         {
-            BuildStatus().Write(_sweep.Results);
+            Status().Write(_sweep.Results);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // The status file is a convenience; the ledger is the record. Never stop the sweep for it.
             _log.Warning("could not write {0}: {1}", SweepStatus.PathIn(_sweep.Results), e.Message);
         }
     }
 
-    SweepStatus BuildStatus()
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
-        var now = DateTime.UtcNow;
-        var runs = _sweep.Runs.Select(r =>
-        {
-            var known = _ledger.Find(r.Id);
-            var live = _live[r.Id];
-            var state = known?.State ?? "pending";
-            if (state == "pending" && live.RetryAt is { } at && at > now) state = "retrying";
-            var summary = known?.Summary;
-            return new RunStatus
-            {
-                Id = r.Id,
-                Experiment = r.Experiment,
-                Task = r.Config.Task,
-                Model = r.Config.Model,
-                HiddenSize = r.Config.HiddenSize,
-                Seed = r.Config.RandomSeed,
-                State = state,
-                Attempt = known?.Attempt ?? 0,
-                Failures = known?.Failures ?? 0,
-                Node = known?.Node,
-                Device = known?.Device,
-                Step = summary?.Steps ?? live.Step,
-                TotalSteps = live.TotalSteps ?? (r.Config.IsEpochTask ? null : r.Config.Iterations),
-                CheckpointStep = known?.CheckpointStep,
-                Loss = summary?.FinalLoss ?? live.Loss,
-                Metric = summary?.Metric ?? live.Metric,
-                MetricName = summary?.MetricName ?? live.MetricName,
-                IterationsPerSecond = state == "running" ? live.IterationsPerSecond : null,
-                Elapsed = summary?.Elapsed ?? live.Elapsed,
-                Reason = known?.Reason,
-                Folder = Path.Combine("runs", r.Id),
-                Attempts = known?.Attempts.Select(a => new AttemptStatus
-                {
-                    Attempt = a.Attempt, Node = a.Node, Device = a.Device, Started = a.Started,
-                    ResumedFrom = a.ResumedFrom, Outcome = a.Outcome,
-                }).ToArray() ?? [],
-            };
-        }).ToArray();
-        var devices = _trainers.Values
-            .OrderBy(t => t.Node, StringComparer.Ordinal).ThenBy(t => t.Device, StringComparer.Ordinal).ThenBy(t => t.Slot)
-            .Select(t => new DeviceStatus
-            {
-                Node = t.Node,
-                Device = t.Label,
-                State = Health(t.DeviceKey).Quarantined ? "quarantined" : t.Run is not null ? "busy" : "idle",
-                Run = t.Run,
-                ConsecutiveFailures = Health(t.DeviceKey).FailedRuns.Count,
-            }).ToArray();
-        return new SweepStatus
-        {
-            SweepFile = _sweep.File,
-            Updated = DateTimeOffset.Now,
-            State = _ended ? runs.All(r => r.State is "completed" or "failed") ? "finished" : "stopped" : "running",
-            Runs = runs,
-            Devices = devices,
-        };
+        _settings.Listener?.Tell(new SweepFailed($"the ledger cannot be read: {Inner(reason).Message}"));
+        base.OnRecoveryFailure(reason, message);
     }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        _settings.Listener?.Tell(new SweepFailed($"the ledger cannot be written: {Inner(cause).Message}"));
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _settings.Listener?.Tell(new SweepFailed($"the ledger refused an event: {Inner(cause).Message}"));
+        base.OnPersistRejected(cause, @event, sequenceNr);
+    }
+
+    static Exception Inner(Exception e) => e is AggregateException { InnerException: { } inner } ? Inner(inner) : e;
 }

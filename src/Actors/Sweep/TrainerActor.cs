@@ -96,7 +96,7 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
     {
         if (_current is { } c)
         {
-            _supervisor.Tell(new RunEnded(c.Run.RunId, c.Run.Attempt, "failed", $"trainer crashed: {reason.Message}", null));
+            _supervisor.Tell(new RunEnded(c.Run.RunId, c.Run.Attempt, RunEndOutcome.Failed, $"trainer crashed: {reason.Message}", null));
             StopChild(c);
         }
         _current = null;
@@ -124,7 +124,7 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
         if (_current is not null)
         {
             // Cannot happen with work pulling; say so rather than silently dropping the run.
-            _supervisor.Tell(new RunEnded(run.RunId, run.Attempt, "requeue", $"{_settings.Name} is busy with {_current.Run.RunId}", null));
+            _supervisor.Tell(new RunEnded(run.RunId, run.Attempt, RunEndOutcome.Requeue, $"{_settings.Name} is busy with {_current.Run.RunId}", null));
             return;
         }
         var args = new List<string> { "train" };
@@ -147,7 +147,7 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
         {
-            _supervisor.Tell(new RunEnded(run.RunId, run.Attempt, "failed", $"could not start train: {e.Message}", null));
+            _supervisor.Tell(new RunEnded(run.RunId, run.Attempt, RunEndOutcome.Failed, $"could not start train: {e.Message}", null));
             AskForWork();
         }
     }
@@ -195,13 +195,13 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
         var run = c.Run;
         var (outcome, reason) = code switch
         {
-            0 when c.FinishedStatus == "completed" => ("completed", (string?)null),
-            3 => ("stopped", c.EndedBecause ?? c.FinishedReason ?? "stopped"),
-            4 => ("failed", c.FinishedReason ?? "failed"),
-            _ when c.EndedBecause is { } why => (c.Stopping ? "stopped" : "failed", why),
-            _ => ("failed", ExitDescription(code, c.Process.StderrTail)),
+            (int)ExitCode.Success when c.FinishedStatus == "completed" => (RunEndOutcome.Completed, (string?)null),
+            (int)ExitCode.Stopped => (RunEndOutcome.Stopped, c.EndedBecause ?? c.FinishedReason ?? "stopped"),
+            (int)ExitCode.Failed => (RunEndOutcome.Failed, c.FinishedReason ?? "failed"),
+            _ when c.EndedBecause is { } why => (c.Stopping ? RunEndOutcome.Stopped : RunEndOutcome.Failed, why),
+            _ => (RunEndOutcome.Failed, ExitDescription(code, c.Process.StderrTail)),
         };
-        _supervisor.Tell(new RunEnded(run.RunId, run.Attempt, outcome, reason, outcome == "completed" ? c.Summary : null));
+        _supervisor.Tell(new RunEnded(run.RunId, run.Attempt, outcome, reason, outcome == RunEndOutcome.Completed ? c.Summary : null));
         c.Process.Dispose();
         _current = null;
         if (_draining) Context.Stop(Self);

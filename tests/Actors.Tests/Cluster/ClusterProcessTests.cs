@@ -58,7 +58,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
                 var status = TestSweeps.TryReadStatus(results);
                 // The doomed worker's node name ends with its port, which only the status file tells: take the
                 // node of any running run that has a checkpoint and is not the only node seen so far.
-                var candidate = status?.Runs.FirstOrDefault(r => r.State == "running" && r.CheckpointStep > 0);
+                var candidate = status?.Runs.FirstOrDefault(r => r.State == RunState.Running && r.CheckpointStep > 0);
                 if (candidate is not null && status!.Devices.Select(d => d.Node).Distinct().Count() == 2)
                     (doomedNode, movedRun) = (candidate.Node, candidate.Id);
             }
@@ -72,10 +72,10 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
             Assert.True(seed.ExitCode == 0, await seedErr);
 
             var final = SweepStatus.Read(results)!;
-            Assert.Equal("finished", final.State);
+            Assert.Equal(SweepState.Finished, final.State);
             foreach (var run in final.Runs)
             {
-                Assert.Equal("completed", run.State);
+                Assert.Equal(RunState.Completed, run.State);
                 Assert.Single(run.Attempts, a => a.Outcome == "completed");
                 Assert.Equal(0, run.Failures);
             }
@@ -107,12 +107,12 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
             using (var first = CliProcess.Start(seedArgs))
             {
                 var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-                while (DateTime.UtcNow < deadline && TestSweeps.TryReadStatus(results)?.Runs.Any(r => r.State == "completed") != true)
+                while (DateTime.UtcNow < deadline && TestSweeps.TryReadStatus(results)?.Runs.Any(r => r.State == RunState.Completed) != true)
                     await Task.Delay(100);
                 first.Kill(entireProcessTree: false);
                 first.WaitForExit();
             }
-            var completedBefore = SweepStatus.Read(results)!.Runs.Where(r => r.State == "completed").Select(r => r.Id).ToHashSet();
+            var completedBefore = SweepStatus.Read(results)!.Runs.Where(r => r.State == RunState.Completed).Select(r => r.Id).ToHashSet();
             Assert.NotEmpty(completedBefore);
 
             var (exit, stdout, stderr) = CliProcess.Run(seedArgs);
@@ -120,7 +120,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
             Assert.True(exit == 0, stderr);
             Assert.Contains($"ledger: 3 runs, {completedBefore.Count} completed", stdout);
             var final = SweepStatus.Read(results)!;
-            Assert.All(final.Runs, r => Assert.Equal("completed", r.State));
+            Assert.All(final.Runs, r => Assert.Equal(RunState.Completed, r.State));
             Assert.All(final.Runs.Where(r => completedBefore.Contains(r.Id)), r => Assert.Single(r.Attempts));
         }
         finally

@@ -47,7 +47,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
             await Task.Delay(100);
             var status = await seed.StatusAsync(TimeSpan.FromSeconds(5));
             var lostPort = Akka.Cluster.Cluster.Get(lost.System).SelfAddress.Port;
-            var candidate = status.Runs.FirstOrDefault(r => r.State == "running" && r.CheckpointStep > 0 && r.Node!.EndsWith($":{lostPort}"));
+            var candidate = status.Runs.FirstOrDefault(r => r.State == RunState.Running && r.CheckpointStep > 0 && r.Node!.EndsWith($":{lostPort}"));
             if (candidate is not null) (lostNode, movedRun) = (candidate.Node, candidate.Id);
         }
         Assert.NotNull(movedRun);
@@ -55,7 +55,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         await lost.System.Terminate();
 
         var ended = await seed.Ended.WaitAsync(TimeSpan.FromMinutes(2));
-        Assert.Equal(("finished", 6, 0), (ended.State, ended.Completed, ended.Failed));
+        Assert.Equal((SweepEnd.Finished, 6, 0), (ended.State, ended.Completed, ended.Failed));
         var final = SweepStatus.Read(results)!;
         foreach (var run in final.Runs)
         {
@@ -85,7 +85,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
 
         await using var next = WorkerHost.Start(Worker(seed.Address, output.WriteLine));
         var ended = await seed.Ended.WaitAsync(TimeSpan.FromMinutes(2));
-        Assert.Equal(("finished", 1), (ended.State, ended.Completed));
+        Assert.Equal((SweepEnd.Finished, 1), (ended.State, ended.Completed));
         var run = SweepStatus.Read(results)!.Runs[0];
         Assert.Equal(0, run.Failures);
         Assert.Equal("interrupted: its node is leaving the cluster", run.Attempts[0].Outcome);
@@ -106,6 +106,6 @@ public sealed class ClusterTests(ITestOutputHelper output)
         Assert.Equal("refused by the supervisor: wrong sweep token: this trainer belongs to another sweep or lacks the results folder's token", reason);
         Assert.Contains(notices, n => n.StartsWith("refused trainer cpu slot 0 of ", StringComparison.Ordinal) && n.EndsWith(": wrong sweep token"));
         var status = await seed.StatusAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal("pending", status.Runs.Single().State);
+        Assert.Equal(RunState.Pending, status.Runs.Single().State);
     }
 }

@@ -28,7 +28,7 @@ public sealed class FinishedSweep : IDisposable
             {
                 var (id, folder, config) = Plan("copy", Copy(model, seed));
                 new TrainingRun(config, folder, new QuietObserver()).Run(CancellationToken.None);
-                runs.Add(Status(id, "copy", config, "completed", null));
+                runs.Add(Status(id, "copy", config, RunState.Completed, null));
             }
 
         // Failed: the run throws at step 20 (as a crashed trainer would leave it: a log, no result.json).
@@ -36,7 +36,7 @@ public sealed class FinishedSweep : IDisposable
             var (id, folder, config) = Plan("copy", Copy("asrnn", 3));
             Assert.Throws<InjectedFaultException>(() =>
                 new TrainingRun(config, folder, new QuietObserver(), new TrainingRunOptions { FailAtStep = 20 }).Run(CancellationToken.None));
-            runs.Add(Status(id, "copy", config, "failed", FailReason));
+            runs.Add(Status(id, "copy", config, RunState.Failed, FailReason));
         }
 
         // Running: a whole run's first lines and half of the next, as a reader may catch a live log.
@@ -50,7 +50,7 @@ public sealed class FinishedSweep : IDisposable
             var partial = lines[RunningLines];
             File.WriteAllText(Path.Combine(folder, "metrics.jsonl"), string.Concat(lines.Take(RunningLines).Select(l => l + "\n")) + partial[..(partial.Length / 2)]);
             Directory.Delete(scratch, recursive: true);
-            runs.Add(Status(id, "copy", config, "running", null));
+            runs.Add(Status(id, "copy", config, RunState.Running, null));
         }
 
         // MNIST: one run just started (run.yaml written, nothing logged), one not started.
@@ -59,13 +59,13 @@ public sealed class FinishedSweep : IDisposable
             var (id, folder, _) = Plan(MnistExperiment, config);
             Directory.CreateDirectory(folder);
             File.WriteAllText(Path.Combine(folder, "run.yaml"), RunConfigBuilder.ToYaml(config));
-            runs.Add(Status(id, MnistExperiment, config, "running", null));
+            runs.Add(Status(id, MnistExperiment, config, RunState.Running, null));
             var pending = RunConfigBuilder.Build([new("task", "smnist"), new("model", "exprnn"), new("hidden_size", "170"), new("random_seed", "1")]);
-            runs.Add(Status(Plan(MnistExperiment, pending).Id, MnistExperiment, pending, "pending", null));
+            runs.Add(Status(Plan(MnistExperiment, pending).Id, MnistExperiment, pending, RunState.Pending, null));
         }
 
         Runs = runs;
-        new SweepStatus { SweepFile = "experiments.yaml", Updated = DateTimeOffset.UtcNow, State = "running", Runs = runs }.Write(Results);
+        new SweepStatus { SweepFile = "experiments.yaml", Updated = DateTimeOffset.UtcNow, State = SweepState.Running, Runs = runs }.Write(Results);
     }
 
     public static RunConfig Copy(string model, long seed) => RunConfigBuilder.Build(new (string, string)[]
@@ -81,7 +81,7 @@ public sealed class FinishedSweep : IDisposable
         return (id, Path.Combine(Results, "runs", id), config);
     }
 
-    static RunStatus Status(string id, string experiment, RunConfig config, string state, string? reason) => new()
+    static RunStatus Status(string id, string experiment, RunConfig config, RunState state, string? reason) => new()
     {
         Id = id, Experiment = experiment, Task = config.Task, Model = config.Model, HiddenSize = config.HiddenSize,
         Seed = config.RandomSeed, State = state, Reason = reason, Folder = Path.Combine("runs", id), Attempt = 1,

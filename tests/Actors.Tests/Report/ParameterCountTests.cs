@@ -1,3 +1,4 @@
+using AsRnnGrid.Actors.Sweep;
 using System.Globalization;
 using AsRnnGrid.Actors.Report;
 using AsRnnGrid.Training.Configuration;
@@ -38,7 +39,7 @@ public sealed class ParameterCountOfRunsTests(FinishedSweep sweep)
     [Fact]
     public void Counts_equal_what_the_runs_report()
     {
-        foreach (var run in sweep.Runs.Where(r => r.State == "completed"))
+        foreach (var run in sweep.Runs.Where(r => r.State == RunState.Completed))
         {
             var result = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(sweep.Folder(run), "result.json"))).RootElement;
             Assert.Equal(result.GetProperty("parameters").GetInt64(), ParameterCounter.Count(FinishedSweep.Copy(run.Model, run.Seed)));

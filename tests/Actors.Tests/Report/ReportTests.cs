@@ -37,7 +37,7 @@ public sealed class ReportTests(FinishedSweep sweep) : IDisposable
     public void Csv_values_equal_the_runs_results(string model)
     {
         var row = Assert.Single(CsvRows(), r => r["experiment"] == "copy" && r["model"] == model);
-        var completed = sweep.Runs.Where(r => r.Experiment == "copy" && r.Model == model && r.State == "completed").ToList();
+        var completed = sweep.Runs.Where(r => r.Experiment == "copy" && r.Model == model && r.State == RunState.Completed).ToList();
         Assert.Equal(2, completed.Count);
         var losses = completed.Select(r => ResultOf(r).GetProperty("final_loss").GetDouble()).ToArray();
         double mean = (losses[0] + losses[1]) / 2;
@@ -79,7 +79,7 @@ public sealed class ReportTests(FinishedSweep sweep) : IDisposable
     [Fact]
     public void A_half_written_last_line_is_left_out_without_a_warning()
     {
-        var running = sweep.Runs.Single(r => r.Experiment == "copy" && r.State == "running");
+        var running = sweep.Runs.Single(r => r.Experiment == "copy" && r.State == RunState.Running);
         var warnings = new List<string>();
         var points = MetricsLog.Read(Path.Combine(sweep.Folder(running), "metrics.jsonl"), warnings.Add);
         Assert.Equal(FinishedSweep.RunningLines, points.Count);
@@ -205,8 +205,8 @@ public sealed class ReportTests(FinishedSweep sweep) : IDisposable
             Assert.StartsWith(SweepStatus.PathIn(empty) + ":3:", e.Message);
             new SweepStatus
             {
-                SweepFile = "x", Updated = DateTimeOffset.UtcNow, State = "running",
-                Runs = [new RunStatus { Id = "r-1", Experiment = "r", Task = "cpoy", Model = "asrnn", State = "pending", Folder = "runs/r-1" }],
+                SweepFile = "x", Updated = DateTimeOffset.UtcNow, State = SweepState.Running,
+                Runs = [new RunStatus { Id = "r-1", Experiment = "r", Task = "cpoy", Model = "asrnn", State = RunState.Pending, Folder = "runs/r-1" }],
             }.Write(empty);
             e = Assert.Throws<Training.Configuration.ConfigurationException>(() => ReportBuilder.Build(empty, _out));
             Assert.Equal($"{SweepStatus.PathIn(empty)}: run r-1: unknown task 'cpoy' (expected copy, adding, smnist, pmnist or ptb)", e.Message);

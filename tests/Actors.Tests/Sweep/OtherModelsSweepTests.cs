@@ -54,7 +54,7 @@ public sealed class OtherModelsSweepTests(ITestOutputHelper output)
         await using (var host = SweepHost.Start(sweep, TestSweeps.Options(2, log: output.WriteLine)))
         {
             var ended = await host.Ended.WaitAsync(TimeSpan.FromMinutes(5));
-            Assert.Equal(("finished", 20, 0), (ended.State, ended.Completed, ended.Failed));
+            Assert.Equal((SweepEnd.Finished, 20, 0), (ended.State, ended.Completed, ended.Failed));
         }
         var status = SweepStatus.Read(results)!;
         Assert.Equal(20, status.Runs.Count);

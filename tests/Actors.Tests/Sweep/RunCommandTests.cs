@@ -44,8 +44,8 @@ public sealed class RunCommandTests(ITestOutputHelper output)
             {
                 await Task.Delay(200);
                 var status = TestSweeps.TryReadStatus(results);
-                if (status is not null && status.Runs.Any(r => r.State == "completed")
-                    && status.Runs.Any(r => r.State == "running" && r.CheckpointStep > 0))
+                if (status is not null && status.Runs.Any(r => r.State == RunState.Completed)
+                    && status.Runs.Any(r => r.State == RunState.Running && r.CheckpointStep > 0))
                 {
                     atKill = status;
                     break;
@@ -55,7 +55,7 @@ public sealed class RunCommandTests(ITestOutputHelper output)
             first.Kill(entireProcessTree: false);
             first.WaitForExit();
         }
-        var completedBefore = atKill!.Runs.Where(r => r.State == "completed").Select(r => r.Id).ToHashSet();
+        var completedBefore = atKill!.Runs.Where(r => r.State == RunState.Completed).Select(r => r.Id).ToHashSet();
         output.WriteLine($"killed with {completedBefore.Count} completed");
 
         // Second session: the same command.
@@ -64,11 +64,11 @@ public sealed class RunCommandTests(ITestOutputHelper output)
         Assert.True(exit == 0, stderr);
 
         var final = SweepStatus.Read(results)!;
-        Assert.Equal("finished", final.State);
+        Assert.Equal(SweepState.Finished, final.State);
         Assert.Equal(6, final.Runs.Count);
         foreach (var run in final.Runs)
         {
-            Assert.Equal("completed", run.State);
+            Assert.Equal(RunState.Completed, run.State);
             // Completed exactly once, by its last attempt: nothing started it again.
             Assert.Single(run.Attempts, a => a.Outcome == "completed");
             Assert.Equal("completed", run.Attempts[^1].Outcome);
@@ -90,7 +90,7 @@ public sealed class RunCommandTests(ITestOutputHelper output)
         {
             var stdout = sweep.StandardOutput.ReadToEndAsync();
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-            while (DateTime.UtcNow < deadline && TestSweeps.TryReadStatus(results)?.Runs.Any(r => r.State == "running" && r.CheckpointStep > 0) != true)
+            while (DateTime.UtcNow < deadline && TestSweeps.TryReadStatus(results)?.Runs.Any(r => r.State == RunState.Running && r.CheckpointStep > 0) != true)
                 await Task.Delay(100);
             using (var kill = Process.Start("kill", ["-TERM", sweep.Id.ToString()])) kill.WaitForExit();
             var clock = Stopwatch.StartNew();
@@ -100,16 +100,16 @@ public sealed class RunCommandTests(ITestOutputHelper output)
             Assert.Equal(3, sweep.ExitCode);
         }
         var stopped = SweepStatus.Read(results)!;
-        Assert.Equal("stopped", stopped.State);
-        Assert.DoesNotContain(stopped.Runs, r => r.State == "running");
-        var interrupted = stopped.Runs.Where(r => r.Attempts.Count > 0 && r.State != "completed").ToArray();
+        Assert.Equal(SweepState.Stopped, stopped.State);
+        Assert.DoesNotContain(stopped.Runs, r => r.State == RunState.Running);
+        var interrupted = stopped.Runs.Where(r => r.Attempts.Count > 0 && r.State != RunState.Completed).ToArray();
         Assert.NotEmpty(interrupted);
-        Assert.All(interrupted, r => Assert.Equal(("pending", 0), (r.State, r.Failures)));
+        Assert.All(interrupted, r => Assert.Equal((RunState.Pending, 0), (r.State, r.Failures)));
 
         var (exit, again, err) = CliProcess.Run("run", file);
         Assert.True(exit == 0, err);
         var final = SweepStatus.Read(results)!;
-        Assert.All(final.Runs, r => Assert.Equal(("completed", 0), (r.State, r.Failures)));
+        Assert.All(final.Runs, r => Assert.Equal((RunState.Completed, 0), (r.State, r.Failures)));
         // The stopped runs that had trained went on from the checkpoints written when they were asked to stop (a run
         // handed out just before the signal may stop before its first step, with nothing to resume from).
         long ResumedFrom(RunStatus r) => final.Runs.Single(f => f.Id == r.Id).Attempts[^1].ResumedFrom ?? 0;

@@ -16,37 +16,26 @@ public sealed class SweepFailureTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_run_that_fails_on_its_first_attempt_is_retried_and_completes_from_its_checkpoint()
+    public async Task Failed_attempts_are_retried_from_their_checkpoints_and_a_run_out_of_retries_fails_while_the_others_complete()
     {
-        var sweep = TestSweeps.CopyGrid(TestSweeps.TempResults(), ["asrnn"], [1, 2]);
-        var faulty = sweep.Runs[0].Id;
-        var (ended, status) = await RunSweep(sweep, 1, $"{faulty}@1:fail@30");
+        var sweep = TestSweeps.CopyGrid(TestSweeps.TempResults(), ["asrnn", "lstm"], [1, 2]) with { QuarantineAfter = 10 };
+        var flaky = sweep.Runs[0].Id;
+        var bad = sweep.Runs[1].Id;
+        var (ended, status) = await RunSweep(sweep, 2, $"{flaky}@1:fail@30;{bad}@*:nan@25");
 
-        Assert.Equal(("finished", 2, 0, 1), (ended.State, ended.Completed, ended.Failed, ended.Retried));
-        var run = status.Runs.Single(r => r.Id == faulty);
-        Assert.Equal(("completed", 2, 1), (run.State, run.Attempt, run.Failures));
+        Assert.Equal((SweepEnd.Finished, 3, 1, 2), (ended.State, ended.Completed, ended.Failed, ended.Retried));
+        var run = status.Runs.Single(r => r.Id == flaky);
+        Assert.Equal((RunState.Completed, 2, 1), (run.State, run.Attempt, run.Failures));
         Assert.StartsWith("failed: exit code 1: error: InjectedFaultException: injected fault at step 30", run.Attempts[0].Outcome);
         // checkpoint_every 20: the retry continued from step 20, not from scratch.
         Assert.Equal(20, run.Attempts[1].ResumedFrom);
         Assert.Equal("completed", run.Attempts[1].Outcome);
         Assert.Equal(60, run.Step);
-        Assert.Single(status.Runs.Single(r => r.Id != faulty).Attempts);
-    }
 
-    [Fact]
-    public async Task A_run_whose_loss_becomes_nan_is_marked_failed_after_its_retries_while_the_others_complete()
-    {
-        var sweep = TestSweeps.CopyGrid(TestSweeps.TempResults(), ["asrnn", "lstm"], [1, 2]) with { QuarantineAfter = 10 };
-        var bad = sweep.Runs[1].Id;
-        var (ended, status) = await RunSweep(sweep, 2, $"{bad}@*:nan@25");
-
-        Assert.Equal(("finished", 3, 1), (ended.State, ended.Completed, ended.Failed));
-        var run = status.Runs.Single(r => r.Id == bad);
-        Assert.Equal("failed", run.State);
-        Assert.Equal(sweep.MaxRetries + 1, run.Attempts.Count);
-        Assert.Equal(sweep.MaxRetries + 1, run.Failures);
-        Assert.Contains("NaN at step 26", run.Reason);
-        Assert.All(status.Runs.Where(r => r.Id != bad), r => Assert.Equal(("completed", 1), (r.State, r.Attempts.Count)));
+        var failed = status.Runs.Single(r => r.Id == bad);
+        Assert.Equal((RunState.Failed, sweep.MaxRetries + 1, sweep.MaxRetries + 1), (failed.State, failed.Attempts.Count, failed.Failures));
+        Assert.Contains("NaN at step 26", failed.Reason);
+        Assert.All(status.Runs.Where(r => r.Id != bad && r.Id != flaky), r => Assert.Equal((RunState.Completed, 1), (r.State, r.Attempts.Count)));
     }
 
     [Fact]
@@ -55,25 +44,80 @@ public sealed class SweepFailureTests(ITestOutputHelper output)
         var sweep = TestSweeps.CopyGrid(TestSweeps.TempResults(), ["asrnn"], [1]) with { HeartbeatTimeoutSeconds = 8 };
         var (ended, status) = await RunSweep(sweep, 1, $"{sweep.Runs[0].Id}@1:hang@45");
 
-        Assert.Equal(("finished", 1), (ended.State, ended.Completed));
+        Assert.Equal((SweepEnd.Finished, 1), (ended.State, ended.Completed));
         var run = status.Runs[0];
         Assert.Contains("no progress for 8 s", run.Attempts[0].Outcome);
         Assert.Equal(40, run.Attempts[1].ResumedFrom);
-        Assert.Equal(("completed", 1), (run.State, run.Failures));
+        Assert.Equal((RunState.Completed, 1), (run.State, run.Failures));
     }
 
     [Fact]
-    public async Task A_device_on_which_different_runs_keep_failing_is_quarantined_and_the_sweep_stalls()
+    public void A_quarantined_device_stays_out_of_service_when_run_starts_again_until_clear_quarantine()
     {
-        var sweep = TestSweeps.CopyGrid(TestSweeps.TempResults(), ["asrnn"], [1, 2, 3]) with { QuarantineAfter = 2, MaxRetries = 5 };
-        var (ended, status) = await RunSweep(sweep, 1, "copy@*:fail@5");
+        var (file, results) = TestSweeps.WriteSweepFile("""
+            results: results
+            quarantine_after: 2
+            max_retries: 5
+            retry_backoff: 0.2
+            cpu_slots: 1
+            defaults: { task: copy, hidden_size: 8, batch_size: 8, recall_length: 3, delay_length: 5, iterations: 20, log_every: 5 }
+            experiments:
+              - { name: copy, seeds: [1, 2, 3] }
+            """);
+        var faults = new Dictionary<string, string?> { [FaultPlan.EnvironmentVariable] = "copy@*:fail@5" };
+        var none = new Dictionary<string, string?> { [FaultPlan.EnvironmentVariable] = null };
 
-        Assert.Equal("stalled", ended.State);
-        Assert.Equal(0, ended.Completed);
-        var device = Assert.Single(status.Devices);
-        Assert.Equal("quarantined", device.State);
-        // Two different runs failed once each; then the device was out of service and nothing else started.
-        Assert.Equal(2, status.Runs.Sum(r => r.Attempts.Count));
-        Assert.Equal(2, status.Runs.Count(r => r.Failures == 1));
+        // Two different runs fail on the CPU: it is quarantined and the sweep stalls.
+        var (exit, stdout, stderr) = CliProcess.RunWith(faults, "run", file);
+        output.WriteLine(stdout);
+        Assert.True(exit == 5, stderr);
+        Assert.Contains("device cpu of ", stdout);
+        Assert.Equal(2, SweepStatus.Read(results)!.Runs.Sum(r => r.Attempts.Count));
+
+        // Without faults, started again: the ledger still has the CPU out of service; nothing starts.
+        (exit, stdout, stderr) = CliProcess.RunWith(none, "run", file);
+        output.WriteLine(stdout);
+        Assert.True(exit == 5, stderr);
+        Assert.Contains($"ledger: 3 runs, 0 completed, 2 to resume, 0 failed; quarantined: cpu of {Environment.MachineName} (run --clear-quarantine puts them back)", stdout);
+        Assert.Contains("(`run --clear-quarantine` puts quarantined devices back in service)", stdout);
+        Assert.Equal(2, SweepStatus.Read(results)!.Runs.Sum(r => r.Attempts.Count));
+
+        // --clear-quarantine: back in service; every run completes, the two that failed from where they were.
+        (exit, stdout, stderr) = CliProcess.RunWith(none, "run", file, "--clear-quarantine");
+        output.WriteLine(stdout);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains($"device cpu of {Environment.MachineName} back in service (run --clear-quarantine)", stdout);
+        var final = SweepStatus.Read(results)!;
+        Assert.All(final.Runs, r => Assert.Equal(RunState.Completed, r.State));
+        Assert.Equal(2, final.Runs.Count(r => r.Failures == 1));
+    }
+
+    [Fact]
+    public void A_ledger_this_version_cannot_read_ends_run_with_one_error_line_and_changes_nothing()
+    {
+        var (file, results) = TestSweeps.WriteSweepFile("""
+            results: results
+            defaults: { task: copy, hidden_size: 8, iterations: 20 }
+            experiments:
+              - { name: copy, seeds: [1] }
+            """);
+        // The fixture ledger with its first event as a later asrnn-grid would write it.
+        var ledger = Path.Combine(Path.GetDirectoryName(file)!, "ledger.db");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Sweep", "Fixtures", "ledger-v1", "ledger.db"), ledger);
+        using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={ledger};Pooling=False"))
+        {
+            db.Open();
+            using var update = db.CreateCommand();
+            update.CommandText = "UPDATE journal SET manifest = 'ledger-v9/RunPlanned' WHERE sequence_number = 1";
+            Assert.Equal(1, update.ExecuteNonQuery());
+        }
+        var before = File.ReadAllBytes(ledger);
+
+        var (exit, _, stderr) = CliProcess.Run("run", file, "--ledger", ledger);
+        Assert.Equal(2, exit);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("error: the ledger cannot be read: ledger event 'ledger-v9/RunPlanned' of version 9: this asrnn-grid reads ledger versions 1 to 2 (a newer asrnn-grid wrote this ledger; use it)", line);
+        Assert.Equal(before, File.ReadAllBytes(ledger));
+        Assert.False(File.Exists(SweepStatus.PathIn(results)));
     }
 }

@@ -28,18 +28,24 @@ public sealed class SweepSerializerTests : IDisposable
         new SweepProtocol.RunProgress("copy-3ebb6365", 2, 120, 400, 0.5, 81.25, "acc", 35.5, 3.25),
         new SweepProtocol.RunResumed("copy-3ebb6365", 2, 100),
         new SweepProtocol.RunCheckpointed("copy-3ebb6365", 2, 200),
-        new RunEnded("copy-3ebb6365", 2, "completed", null, Summary),
+        new RunEnded("copy-3ebb6365", 2, RunEndOutcome.Completed, null, Summary),
         new StopRun("copy-3ebb6365", 2, "the sweep is stopping"),
         Summary,
         new RunPlanned("copy-3ebb6365", "copy", "3ebb6365ffff"),
         new RunStarted("copy-3ebb6365", 1, "gpu-b:4054", "cuda:1 slot 0", new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero)),
         new LedgerEvents.RunResumed("copy-3ebb6365", 2, 100),
         new LedgerEvents.RunCheckpointed("copy-3ebb6365", 2, 200),
-        new AttemptEnded("copy-3ebb6365", 1, "trainer lost", false, "gpu-b:4054", "cuda:1 slot 0"),
+        new AttemptEnded("copy-3ebb6365", 1, AttemptOutcome.Interrupted, "trainer lost", "gpu-b:4054", "cuda:1 slot 0"),
+        new QuarantineCleared("gpu-b", "cuda:1", "run --clear-quarantine"),
         new RunCompleted("copy-3ebb6365", 2, Summary),
         new RunGaveUp("copy-3ebb6365", "loss became NaN at step 26"),
         new RunReset("copy-3ebb6365", "retry requested"),
         new DeviceQuarantined("gpu-b:4054", "cuda:1", "3 different runs failed"),
+        new AsRnnGrid.Actors.Sweep.Book.BookSnapshot(
+            [new("copy-3ebb6365", "copy", "3ebb6365ffff", RunState.Completed, 2, 1, "gpu-b:4054", "cuda:1 slot 0", 200, null, Summary,
+                [new(1, "gpu-b:4054", "cuda:1 slot 0", new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero), null, AttemptOutcome.Failed, "boom"),
+                 new(2, "gpu-b:4054", "cuda:1 slot 0", new DateTimeOffset(2026, 11, 23, 12, 5, 0, TimeSpan.Zero), 100, AttemptOutcome.Completed, null)])],
+            [new DeviceQuarantined("gpu-c:4055", "cuda:0", "3 different runs failed")]),
     ];
 
     [Theory]
@@ -61,7 +67,7 @@ public sealed class SweepSerializerTests : IDisposable
     {
         var serializer = (SweepSerializer)_system.Serialization.FindSerializerFor(new WorkerHello("x"));
         Assert.Equal("v1/SweepProtocol.RunResumed", serializer.Manifest(new SweepProtocol.RunResumed("a", 1, 2)));
-        Assert.Equal("v1/LedgerEvents.RunResumed", serializer.Manifest(new LedgerEvents.RunResumed("a", 1, 2)));
+        Assert.Equal("ledger-v2/RunResumed", serializer.Manifest(new LedgerEvents.RunResumed("a", 1, 2)));
     }
 
     [Fact]
@@ -73,5 +79,83 @@ public sealed class SweepSerializerTests : IDisposable
         Assert.Equal("sweep message of protocol v2 refused: this asrnn-grid speaks v1 (run the same version on every node)", e.Message);
         var unknown = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "v1/SweepProtocol.Nonsense"));
         Assert.Equal("unknown sweep message type 'v1/SweepProtocol.Nonsense' (run the same asrnn-grid version on every node)", unknown.Message);
+    }
+}
+
+/// <summary>The ledger's format: pinned names, required properties, versions, and what version 1 wrote.</summary>
+public sealed class LedgerFormatTests : IDisposable
+{
+    readonly ActorSystem _system = ActorSystem.Create("ledger-format-test",
+        SweepNodeConfig.Create(new NodeEndpoint(), ["supervisor"], ledgerPath: null));
+
+    public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
+
+    SweepSerializer Serializer => (SweepSerializer)_system.Serialization.FindSerializerFor(new RunGaveUp("a", "b"));
+
+    object Read(string json, string manifest) => Serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(json), manifest);
+
+    [Fact]
+    public void Every_journalled_property_has_its_json_name_pinned()
+    {
+        var types = typeof(ILedgerEvent).Assembly.GetTypes().Where(t => typeof(ILedgerEvent).IsAssignableFrom(t) && !t.IsInterface).Append(typeof(RunSummary)).ToArray();
+        types = types.Concat([typeof(AsRnnGrid.Actors.Sweep.Book.BookSnapshot), typeof(AsRnnGrid.Actors.Sweep.Book.RunSnapshot), typeof(AsRnnGrid.Actors.Sweep.Book.AttemptSnapshot)]).ToArray();
+        Assert.Equal(14, types.Length);
+        foreach (var type in types)
+            foreach (var property in type.GetProperties().Where(p => p.DeclaringType == type && p.Name != "EqualityContract"))
+                Assert.True(property.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonPropertyNameAttribute), false).Length == 1,
+                    $"{type.Name}.{property.Name} has no JsonPropertyName");
+    }
+
+    [Fact]
+    public void A_ledger_event_missing_a_property_is_refused_naming_it_rather_than_read_with_a_default()
+    {
+        var e = Assert.Throws<SerializationException>(() =>
+            Read("""{"RunId":"copy-1","Attempt":1,"Reason":"boom","Node":null,"Device":null}""", "ledger-v2/AttemptEnded"));
+        Assert.StartsWith("unreadable ledger event 'ledger-v2/AttemptEnded': ", e.Message);
+        Assert.Contains("'Outcome'", e.Message);
+        // The same for a renamed parameter: the old name no longer matches, the new one is missing.
+        Assert.Throws<SerializationException>(() => Read("""{"RunId":"copy-1","Why":"boom"}""", "ledger-v2/RunGaveUp"));
+    }
+
+    [Fact]
+    public void A_ledger_of_a_newer_version_is_refused_with_a_message_that_says_so()
+    {
+        var e = Assert.Throws<SerializationException>(() => Read("""{"RunId":"a","Reason":"b"}""", "ledger-v3/RunGaveUp"));
+        Assert.Equal("ledger event 'ledger-v3/RunGaveUp' of version 3: this asrnn-grid reads ledger versions 1 to 2 (a newer asrnn-grid wrote this ledger; use it)", e.Message);
+    }
+
+    [Fact]
+    public void A_snapshot_of_a_newer_version_is_refused_with_a_message_that_says_so()
+    {
+        var e = Assert.Throws<SerializationException>(() => Read("""{"Runs":[],"Quarantines":[]}""", "snapshot-v2/BookSnapshot"));
+        Assert.Equal("ledger snapshot 'snapshot-v2/BookSnapshot': this asrnn-grid reads snapshot version 1 (a newer asrnn-grid wrote this ledger; use it)", e.Message);
+        Assert.Equal("snapshot-v1/BookSnapshot", Serializer.Manifest(new AsRnnGrid.Actors.Sweep.Book.BookSnapshot([], [])));
+    }
+
+    [Fact]
+    public void Version_1_attempt_ends_are_read_as_outcomes_and_without_the_prefix_version_1_doubled()
+    {
+        Assert.Equal(new AttemptEnded("copy-1", 1, AttemptOutcome.Failed, "exit code 1", "vm:1", "cpu slot 0"),
+            Read("""{"RunId":"copy-1","Attempt":1,"Reason":"exit code 1","CountsAsFailure":true,"Node":"vm:1","Device":"cpu slot 0"}""", "v1/LedgerEvents.AttemptEnded"));
+        Assert.Equal(new AttemptEnded("copy-1", 2, AttemptOutcome.Interrupted, "the supervisor stopped", "vm:1", "cpu slot 0"),
+            Read("""{"RunId":"copy-1","Attempt":2,"Reason":"interrupted: the supervisor stopped","CountsAsFailure":false,"Node":"vm:1","Device":"cpu slot 0"}""", "v1/LedgerEvents.AttemptEnded"));
+        Assert.Equal(new DeviceQuarantined("vm:1", "cpu", "2 different runs"),
+            Read("""{"Node":"vm:1","Device":"cpu","Reason":"2 different runs","RunId":""}""", "v1/LedgerEvents.DeviceQuarantined"));
+        var e = Assert.Throws<SerializationException>(() => Read("{}", "v1/LedgerEvents.QuarantineCleared"));
+        Assert.Equal("unknown ledger event 'v1/LedgerEvents.QuarantineCleared' of version 1", e.Message);
+    }
+
+    [Fact]
+    public void A_status_file_written_by_the_first_version_reads_and_writes_back_unchanged()
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "Sweep", "Fixtures", "ledger-v1");
+        var status = SweepStatus.Read(folder)!;
+        Assert.Equal(SweepState.Stopped, status.State);
+        Assert.Equal([RunState.Retrying, RunState.Retrying, RunState.Completed, RunState.Completed, RunState.Failed, RunState.Pending],
+            status.Runs.Select(r => r.State));
+        Assert.Equal(DeviceState.Quarantined, status.Devices.Single().State);
+        var original = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(SweepStatus.PathIn(folder)));
+        var written = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(status, SweepStatus.Json));
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(original, written), written!.ToJsonString());
     }
 }

@@ -18,13 +18,13 @@ public sealed class SweepSupervisorTests(ITestOutputHelper output)
         await using (var host = SweepHost.Start(sweep, TestSweeps.Options(2, log: output.WriteLine)))
         {
             var ended = await host.Ended.WaitAsync(Limit);
-            Assert.Equal(("finished", 6, 0, 0), (ended.State, ended.Completed, ended.Failed, ended.NotDone));
+            Assert.Equal((SweepEnd.Finished, 6, 0, 0), (ended.State, ended.Completed, ended.Failed, ended.NotDone));
         }
         var status = SweepStatus.Read(results)!;
-        Assert.Equal("finished", status.State);
+        Assert.Equal(SweepState.Finished, status.State);
         Assert.All(status.Runs, r =>
         {
-            Assert.Equal("completed", r.State);
+            Assert.Equal(RunState.Completed, r.State);
             Assert.Single(r.Attempts);
             Assert.Equal(60, r.Step);
             var result = JsonSerializer.Deserialize<RunResult>(File.ReadAllText(Path.Combine(results, r.Folder, "result.json")))!;

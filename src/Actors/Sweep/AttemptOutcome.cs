@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace AsRnnGrid.Actors.Sweep;
+
+/// <summary>
+/// How an attempt ended, as the ledger records it (<see cref="LedgerEvents.AttemptEnded"/>, from ledger version 2) and
+/// sweep-status.json shows it ("completed", "failed: REASON", "interrupted: REASON").
+/// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AttemptOutcome>))]
+public enum AttemptOutcome
+{
+    [JsonStringEnumMemberName("completed")] Completed,
+    /// <summary>The run's own failure: it spends one of max_retries.</summary>
+    [JsonStringEnumMemberName("failed")] Failed,
+    /// <summary>Not the run's fault (asked to stop, its trainer or node lost, the supervisor stopped): back in the queue, budget untouched.</summary>
+    [JsonStringEnumMemberName("interrupted")] Interrupted,
+}

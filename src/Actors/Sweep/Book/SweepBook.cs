@@ -1,0 +1,540 @@
+using AsRnnGrid.Actors.Grid;
+using AsRnnGrid.Training.Configuration;
+using static AsRnnGrid.Actors.Sweep.Book.BookCommands;
+using static AsRnnGrid.Actors.Sweep.Book.LiveEvents;
+using static AsRnnGrid.Actors.Sweep.LedgerEvents;
+using static AsRnnGrid.Actors.Sweep.SweepControl;
+using static AsRnnGrid.Actors.Sweep.SweepProtocol;
+
+namespace AsRnnGrid.Actors.Sweep.Book;
+
+/// <summary>
+/// The supervisor's decisions, free of actors, processes and clocks: <see cref="Decide"/> takes the state, a command and
+/// the time and returns events; <see cref="Apply"/> is the only way the state changes. The supervisor journals the
+/// <see cref="ILedgerEvent"/>s before it applies them, applies the <see cref="LiveEvents.ILiveEvent"/>s as they come,
+/// and performs what they say (hand a run to a trainer, ask one to stop); replaying the journal through
+/// <see cref="Apply"/> gives a restarted supervisor back every run, attempt and quarantined device.
+/// <para>
+/// Policy: a run is handed to a trainer that waits for work, in sweep-file order, once it is pending and its backoff has
+/// passed, unless the trainer's device is quarantined (<see cref="NextRunFor"/>). An attempt that fails spends one of
+/// max_retries and waits retry_backoff × 2^(failures − 1) before it is retried from its checkpoint; past max_retries the
+/// run is failed and the sweep goes on. An interruption (a stop, a lost trainer or node, a restart of the supervisor)
+/// spends nothing (<see cref="AttemptEndCause"/>). A device on which quarantine_after different runs failed in a row
+/// (no run completing there in between) is quarantined until `--clear-quarantine`. A running attempt not heard of for
+/// 1.5 × heartbeat_timeout is stopped and failed. The sweep ends finished (every run completed or failed), stopped
+/// (asked, and nothing runs any more) or stalled (nothing runs and every trainer's device is quarantined).
+/// </para>
+/// Every decision is indexed (waiting trainers, pending runs in order, backoffs by due time, running attempts): none
+/// scans the whole sweep but recovery, the end and `status`.
+/// </summary>
+public sealed class SweepBook
+{
+    readonly List<BookRun> _plan;
+    readonly Dictionary<string, BookRun> _runs = new(StringComparer.Ordinal);
+    readonly Dictionary<TrainerId, TrainerSlot> _trainers = [];
+    /// <summary>Trainers that asked for work and have none, in the order they joined.</summary>
+    readonly SortedSet<int> _waiting = [];
+    readonly Dictionary<DeviceId, DeviceHealth> _devices = [];
+    readonly RunQueue _queue = new();
+    /// <summary>Running attempts with their trainer: what heartbeats and a stop look at.</summary>
+    readonly HashSet<BookRun> _held = [];
+    readonly int[] _counts = new int[Enum.GetValues<RunState>().Length];
+    DateTime _lastJoin = DateTime.MinValue;
+
+    public SweepBook(IReadOnlyList<PlannedRun> plan, SweepPolicy policy)
+    {
+        Policy = policy;
+        _plan = new List<BookRun>(plan.Count);
+        foreach (var p in plan)
+        {
+            var run = new BookRun(p.Id, p.Experiment) { Plan = p, PlanIndex = _plan.Count };
+            if (!_runs.TryAdd(p.Id, run)) throw new ArgumentException($"run {p.Id} is planned twice", nameof(plan));
+            _plan.Add(run);
+            _counts[(int)RunState.Pending]++;
+        }
+    }
+
+    /// <summary>The book a restarted supervisor starts from: this plan and the journalled state of a snapshot (the events after it are applied next).</summary>
+    public static SweepBook FromSnapshot(IReadOnlyList<PlannedRun> plan, SweepPolicy policy, BookSnapshot snapshot)
+    {
+        var book = new SweepBook(plan, policy);
+        book.Restore(snapshot);
+        return book;
+    }
+
+    /// <summary>Only from the constructor's side: the state the snapshot's events built, before any other event.</summary>
+    void Restore(BookSnapshot snapshot)
+    {
+        foreach (var s in snapshot.Runs)
+        {
+            if (!_runs.TryGetValue(s.Id, out var run)) _runs[s.Id] = run = new BookRun(s.Id, s.Experiment);
+            run.Planned = true;
+            run.ConfigHash = s.ConfigHash;
+            run.Attempt = s.Attempt;
+            run.Failures = s.Failures;
+            run.Node = s.Node;
+            run.Device = s.Device;
+            run.CheckpointStep = s.CheckpointStep;
+            run.Reason = s.Reason;
+            run.Summary = s.Summary;
+            foreach (var a in s.Attempts)
+                run.Attempts.Add(new AttemptRecord(a.Attempt, a.Node, a.Device, a.Started) { ResumedFrom = a.ResumedFrom, Outcome = a.Outcome, OutcomeReason = a.OutcomeReason });
+            SetState(run, s.State == RunState.Retrying ? RunState.Pending : s.State);
+        }
+        foreach (var q in snapshot.Quarantines) Health(DeviceId.Of(q.Node, q.Device)).Quarantine = q;
+    }
+
+    /// <summary>The journalled state now, as immutable records another actor may serialise.</summary>
+    public BookSnapshot Snapshot()
+    {
+        var runs = new List<RunSnapshot>(_runs.Count);
+        foreach (var r in _runs.Values)
+        {
+            if (!r.Planned) continue;
+            var attempts = new AttemptSnapshot[r.Attempts.Count];
+            for (int i = 0; i < attempts.Length; i++)
+            {
+                var a = r.Attempts[i];
+                attempts[i] = new AttemptSnapshot(a.Attempt, a.Node, a.Device, a.Started, a.ResumedFrom, a.Outcome, a.OutcomeReason);
+            }
+            runs.Add(new RunSnapshot(r.Id, r.Experiment, r.ConfigHash, r.State == RunState.Retrying ? RunState.Pending : r.State,
+                r.Attempt, r.Failures, r.Node, r.Device, r.CheckpointStep, r.Reason, r.Summary, attempts));
+        }
+        return new BookSnapshot(runs, Quarantines.ToArray());
+    }
+
+    public SweepPolicy Policy { get; }
+    /// <summary>This session's runs, in sweep-file order.</summary>
+    public IReadOnlyList<BookRun> Plan => _plan;
+    public IEnumerable<TrainerSlot> Trainers => _trainers.Values;
+    public bool IsRecovered { get; private set; }
+    public bool Stopping { get; private set; }
+    public SweepEnded? Ended { get; private set; }
+
+    /// <summary>Every run of the plan or of the ledger (which may know runs the sweep file no longer lists).</summary>
+    public IReadOnlyCollection<BookRun> Runs => _runs.Values;
+    /// <summary>A run of the plan or of the ledger.</summary>
+    public BookRun? Find(string id) => _runs.GetValueOrDefault(id);
+    public TrainerSlot? Trainer(TrainerId id) => _trainers.GetValueOrDefault(id);
+    /// <summary>Runs of the plan in this state.</summary>
+    public int Count(RunState state) => _counts[(int)state];
+    public bool IsQuarantined(DeviceId device) => _devices.GetValueOrDefault(device)?.Quarantined == true;
+    public int FailuresInARow(DeviceId device) => _devices.GetValueOrDefault(device)?.FailedRunsInARow.Count ?? 0;
+    public IEnumerable<DeviceQuarantined> Quarantines => _devices.Values.Select(h => h.Quarantine).OfType<DeviceQuarantined>();
+
+    public IReadOnlyList<IBookEvent> Decide(BookCommand command, DateTime now) => command switch
+    {
+        Recover r => Recovery(r),
+        FromTrainer { Message: RequestWork m } t => TrainerReady(t.Trainer, m, now),
+        FromTrainer { Message: RunProgress m } t => Report(t.Trainer, m.RunId, m.Attempt, _ => [new RunProgressed(m, now)]),
+        FromTrainer { Message: SweepProtocol.RunResumed m } t => Report(t.Trainer, m.RunId, m.Attempt,
+            _ => [new LedgerEvents.RunResumed(m.RunId, m.Attempt, m.Step), new RunHeard(m.RunId, now, m.Step)]),
+        FromTrainer { Message: SweepProtocol.RunCheckpointed m } t => Report(t.Trainer, m.RunId, m.Attempt,
+            _ => [new LedgerEvents.RunCheckpointed(m.RunId, m.Attempt, m.Step), new RunHeard(m.RunId, now, null)]),
+        FromTrainer { Message: RunEnded m } t => Report(t.Trainer, m.RunId, m.Attempt, run => AttemptOver(run, t.Trainer, m, now)),
+        FromTrainer t => throw new ArgumentException($"{t.Message.GetType().Name} is not a trainer's report", nameof(command)),
+        TrainerLost l => Lost(l.Trainer, now),
+        Tick => Silences(now),
+        Stop s => StopAll(s.Reason),
+        Settle => Settlement(now),
+        _ => throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command)),
+    };
+
+    IReadOnlyList<IBookEvent> Recovery(Recover r)
+    {
+        if (IsRecovered) return [];
+        var events = new List<IBookEvent>();
+        foreach (var run in _plan)
+        {
+            if (!run.Planned)
+                events.Add(new RunPlanned(run.Id, run.Experiment, ConfigHash.Compute(run.Plan!.Config)));
+            else if (run.State == RunState.Running)
+                events.Add(new AttemptEnded(run.Id, run.Attempt, AttemptEndCause.SupervisorStopped.Outcome(), "the supervisor stopped", run.Node, run.Device));
+            else if (run.State == RunState.Failed && r.RetryFailed)
+                events.Add(new RunReset(run.Id, $"retry requested after: {run.Reason}"));
+        }
+        if (r.ClearQuarantine)
+            foreach (var (device, _) in _devices.Where(d => d.Value.Quarantined).OrderBy(d => d.Key.Machine, StringComparer.Ordinal).ThenBy(d => d.Key.Device, StringComparer.Ordinal))
+                events.Add(new QuarantineCleared(device.Machine, device.Device, "run --clear-quarantine"));
+        events.Add(Recovered.Instance);
+        return events;
+    }
+
+    IReadOnlyList<IBookEvent> TrainerReady(TrainerId trainer, RequestWork m, DateTime now)
+    {
+        var events = new List<IBookEvent>();
+        if (!_trainers.TryGetValue(trainer, out var slot))
+            events.Add(new TrainerJoined(trainer, new SlotAddress(m.Node, m.Device, m.Slot), now));
+        else if (HeldBy(slot) is { } stale)
+            // It asks for work while the book still has it on a run: its report was lost (a restart of either side).
+            events.AddRange(EndAttempt(stale, AttemptEndCause.TrainerGaveBack, "the trainer gave up the run without a report", slot, now));
+        events.Add(new TrainerWaiting(trainer));
+        return events;
+    }
+
+    /// <summary>A report counts only from the trainer that holds the run's current attempt: anything else is late.</summary>
+    IReadOnlyList<IBookEvent> Report(TrainerId trainer, string runId, int attempt, Func<BookRun, IReadOnlyList<IBookEvent>> decide) =>
+        _runs.GetValueOrDefault(runId) is { State: RunState.Running, Holder: { } holder } run && holder == trainer && run.Attempt == attempt
+            ? decide(run)
+            : [new LateReportIgnored(runId, attempt, trainer)];
+
+    IReadOnlyList<IBookEvent> AttemptOver(BookRun run, TrainerId trainer, RunEnded m, DateTime now)
+    {
+        var slot = _trainers[trainer];
+        if (m.Outcome != RunEndOutcome.Completed)
+            return EndAttempt(run, AttemptEndCauses.Of(m.Outcome), m.Reason ?? m.Outcome.Text(), slot, now);
+        var summary = m.Summary ?? new RunSummary(run.Step ?? 0, run.Loss, run.Metric, run.MetricName, run.Elapsed ?? 0);
+        return [new RunCompleted(run.Id, m.Attempt, summary), new DeviceFailuresCleared(slot.Address.DeviceId)];
+    }
+
+    /// <summary>One decision, journalled as one batch: the ledger never holds half of it.</summary>
+    List<IBookEvent> EndAttempt(BookRun run, AttemptEndCause cause, string reason, TrainerSlot? slot, DateTime now)
+    {
+        var events = new List<IBookEvent> { new AttemptEnded(run.Id, run.Attempt, cause.Outcome(), reason, run.Node, run.Device) };
+        if (cause.SpendsRetry())
+        {
+            int failures = run.Failures + 1;
+            if (failures > Policy.MaxRetries)
+                events.Add(new RunGaveUp(run.Id, reason));
+            else
+            {
+                var backoff = Policy.Backoff(failures);
+                events.Add(new RetryScheduled(run.Id, now + backoff, backoff));
+            }
+        }
+        if (cause.ChargesDevice() && slot is not null && _devices.GetValueOrDefault(slot.Address.DeviceId) is not { Quarantined: true } )
+        {
+            var device = slot.Address.DeviceId;
+            var failedHere = _devices.GetValueOrDefault(device)?.FailedRunsInARow;
+            int count = (failedHere?.Count ?? 0) + (failedHere?.Contains(run.Id) == true ? 0 : 1);
+            events.Add(new DeviceFailureCounted(device, run.Id));
+            if (count >= Policy.QuarantineAfter)
+                events.Add(new DeviceQuarantined(slot.Address.Node, device.Device, $"{count} different runs failed on it in a row (last: {reason})"));
+        }
+        return events;
+    }
+
+    IReadOnlyList<IBookEvent> Lost(TrainerId trainer, DateTime now)
+    {
+        if (!_trainers.TryGetValue(trainer, out var slot) || slot.Gone) return [];
+        var events = new List<IBookEvent>();
+        if (HeldBy(slot) is { } run)
+            events.AddRange(EndAttempt(run, AttemptEndCause.TrainerLost,
+                $"trainer {slot.Address.Device} slot {slot.Address.Slot} of {slot.Address.Node} lost", slot, now));
+        events.Add(new TrainerLeft(trainer));
+        return events;
+    }
+
+    IReadOnlyList<IBookEvent> Silences(DateTime now)
+    {
+        var limit = Policy.SilenceLimit;
+        List<IBookEvent>? events = null;
+        foreach (var run in _held.Where(r => now - r.LastHeard > limit).OrderBy(r => r.PlanIndex).ToArray())
+        {
+            events ??= [];
+            var trainer = run.Holder!.Value;
+            events.Add(new StopAsked(trainer, run.Id, run.Attempt, "no heartbeat"));
+            events.AddRange(EndAttempt(run, AttemptEndCause.Silent, $"no word from its trainer for {limit.TotalSeconds:0} s", Trainer(trainer), now));
+        }
+        return events ?? [];
+    }
+
+    IReadOnlyList<IBookEvent> StopAll(string reason)
+    {
+        if (Stopping || Ended is not null) return [];
+        var events = new List<IBookEvent> { new SweepStopping(reason) };
+        foreach (var run in _held.OrderBy(r => r.PlanIndex))
+            events.Add(new StopAsked(run.Holder!.Value, run.Id, run.Attempt, "the sweep is stopping"));
+        return events;
+    }
+
+    IReadOnlyList<IBookEvent> Settlement(DateTime now)
+    {
+        if (!IsRecovered || Ended is not null) return [];
+        var due = _queue.DueBy(now);
+        var events = new List<IBookEvent>(due.Count);
+        foreach (var i in due) events.Add(new RetryDue(_plan[i].Id));
+        bool handedOut = false;
+        if (!Stopping && _waiting.Count > 0 && _queue.ReadyCount + due.Count > 0)
+        {
+            var taken = new HashSet<int>();
+            foreach (var waiting in _waiting)
+            {
+                var slot = _trainers[new TrainerId(waiting)];
+                if (NextRunFor(slot, taken, due) is not { } next) continue;
+                taken.Add(next.PlanIndex);
+                int attempt = next.Attempt + 1;
+                events.Add(new RunStarted(next.Id, attempt, slot.Address.Node, slot.Address.Label, new DateTimeOffset(now)));
+                events.Add(new RunHandedOut(next.Id, attempt, slot.Id, now));
+                handedOut = true;
+                if (taken.Count == _queue.ReadyCount + due.Count) break;
+            }
+        }
+        if (!handedOut && End(now) is { } end) events.Add(end);
+        return events;
+    }
+
+    /// <summary>
+    /// The choice of the next run for a slot: the first pending run in sweep-file order (a retry whose backoff has just
+    /// ended among them) that this decision has not handed out yet; none for a slot on a quarantined device.
+    /// </summary>
+    BookRun? NextRunFor(TrainerSlot slot, HashSet<int> taken, IReadOnlyList<int> due)
+    {
+        if (IsQuarantined(slot.Address.DeviceId)) return null;
+        int best = -1;
+        foreach (var i in _queue.Ready)
+            if (!taken.Contains(i)) { best = i; break; }
+        foreach (var i in due)
+            if (!taken.Contains(i)) { if (best < 0 || i < best) best = i; break; }
+        return best < 0 ? null : _plan[best];
+    }
+
+    SweepEnded? End(DateTime now)
+    {
+        int completed = Count(RunState.Completed), failed = Count(RunState.Failed), running = Count(RunState.Running);
+        SweepEnd? end =
+            completed + failed == _plan.Count ? SweepEnd.Finished
+            : Stopping && running == 0 ? SweepEnd.Stopped
+            : Policy.EndWhenNoDeviceLeft && running == 0 && now - _lastJoin >= Policy.JoinGrace && NoDeviceLeft() ? SweepEnd.Stalled
+            : null;
+        if (end is null) return null;
+        return new SweepEnded(end.Value, completed, failed, _plan.Count(r => r.Attempts.Count > 1), _plan.Count - completed - failed);
+    }
+
+    /// <summary>There are trainers, and every one's device is quarantined.</summary>
+    bool NoDeviceLeft()
+    {
+        bool any = false;
+        foreach (var slot in _trainers.Values)
+        {
+            if (slot.Gone) continue;
+            if (!IsQuarantined(slot.Address.DeviceId)) return false;
+            any = true;
+        }
+        return any;
+    }
+
+    BookRun? HeldBy(TrainerSlot slot) =>
+        slot.Run is { } id && _runs[id] is { State: RunState.Running } run && run.Holder == slot.Id ? run : null;
+
+    public void Apply(IBookEvent e)
+    {
+        switch (e)
+        {
+            case RunPlanned p:
+                if (!_runs.TryGetValue(p.RunId, out var planned))
+                    _runs[p.RunId] = new BookRun(p.RunId, p.Experiment) { Planned = true, ConfigHash = p.ConfigHash };
+                else if (!planned.Planned)
+                {
+                    planned.Planned = true;
+                    planned.ConfigHash = p.ConfigHash;
+                    Enter(planned);
+                }
+                break;
+            case RunStarted s:
+            {
+                var run = Journalled(s.RunId);
+                SetState(run, RunState.Running);
+                run.Attempt = s.Attempt;
+                run.Node = s.Node;
+                run.Device = s.Device;
+                run.Reason = null;
+                run.Attempts.Add(new AttemptRecord(s.Attempt, s.Node, s.Device, s.At));
+                break;
+            }
+            case LedgerEvents.RunResumed r:
+            {
+                var run = Journalled(r.RunId);
+                if (run.AttemptNumber(r.Attempt) is { } resumed) resumed.ResumedFrom = r.Step;
+                run.CheckpointStep ??= r.Step;
+                break;
+            }
+            case LedgerEvents.RunCheckpointed c:
+                Journalled(c.RunId).CheckpointStep = c.Step;
+                break;
+            case AttemptEnded a:
+            {
+                var run = Journalled(a.RunId);
+                if (run.State == RunState.Running && run.Attempt == a.Attempt) SetState(run, RunState.Pending);
+                if (a.Outcome == AttemptOutcome.Failed) run.Failures++;
+                run.Reason = a.Reason;
+                if (run.AttemptNumber(a.Attempt) is { } ended) (ended.Outcome, ended.OutcomeReason) = (a.Outcome, a.Reason);
+                Release(run);
+                break;
+            }
+            case RunCompleted c:
+            {
+                var run = Journalled(c.RunId);
+                SetState(run, RunState.Completed);
+                run.Summary = c.Summary;
+                run.Reason = null;
+                if (run.AttemptNumber(c.Attempt) is { } done) done.Outcome = AttemptOutcome.Completed;
+                Release(run);
+                break;
+            }
+            case RunGaveUp g:
+            {
+                var run = Journalled(g.RunId);
+                SetState(run, RunState.Failed);
+                run.Reason = g.Reason;
+                break;
+            }
+            case RunReset r:
+            {
+                var run = Journalled(r.RunId);
+                SetState(run, RunState.Pending);
+                run.Failures = 0;
+                run.Reason = r.Reason;
+                break;
+            }
+            case DeviceQuarantined q:
+                Health(DeviceId.Of(q.Node, q.Device)).Quarantine = q;
+                break;
+            case QuarantineCleared q:
+                if (_devices.TryGetValue(new DeviceId(q.Machine, q.Device), out var cleared))
+                {
+                    cleared.Quarantine = null;
+                    cleared.FailedRunsInARow.Clear();
+                }
+                break;
+
+            case Recovered:
+                IsRecovered = true;
+                break;
+            case TrainerJoined j:
+                // A slot's new trainer replaces the lost one in `status`.
+                foreach (var gone in _trainers.Values.Where(t => t.Gone && t.Address == j.Address).Select(t => t.Id).ToArray())
+                    _trainers.Remove(gone);
+                _trainers[j.Trainer] = new TrainerSlot(j.Trainer, j.Address);
+                _lastJoin = j.At;
+                break;
+            case TrainerWaiting w:
+            {
+                var slot = _trainers[w.Trainer];
+                if (slot.Gone) break;
+                slot.Waiting = true;
+                _waiting.Add(w.Trainer.Value);
+                break;
+            }
+            case TrainerLeft l:
+            {
+                var slot = _trainers[l.Trainer];
+                slot.Gone = true;
+                slot.Waiting = false;
+                slot.Run = null;
+                _waiting.Remove(l.Trainer.Value);
+                // Its node's new trainer for the slot may have registered first: then nothing is gone.
+                if (_trainers.Values.Any(t => !t.Gone && t.Address == slot.Address)) _trainers.Remove(l.Trainer);
+                break;
+            }
+            case RunHandedOut h:
+            {
+                var run = Journalled(h.RunId);
+                var slot = _trainers[h.Trainer];
+                run.Holder = h.Trainer;
+                run.LastHeard = h.At;
+                _held.Add(run);
+                slot.Run = run.Id;
+                slot.Waiting = false;
+                _waiting.Remove(h.Trainer.Value);
+                break;
+            }
+            case RunProgressed { Report: var p } progressed:
+            {
+                var run = Journalled(p.RunId);
+                run.LastHeard = progressed.At;
+                run.Step = p.Step;
+                if (p.TotalSteps is { } total) run.TotalSteps = total;
+                if (p.Loss is { } loss) run.Loss = loss;
+                if (p.Metric is { } metric) (run.Metric, run.MetricName) = (metric, p.MetricName);
+                if (p.IterationsPerSecond is { } rate) run.IterationsPerSecond = rate;
+                if (p.Elapsed is { } elapsed) run.Elapsed = elapsed;
+                break;
+            }
+            case RunHeard h:
+            {
+                var run = Journalled(h.RunId);
+                run.LastHeard = h.At;
+                if (h.Step is { } step) run.Step = step;
+                break;
+            }
+            case RetryScheduled r:
+            {
+                var run = Journalled(r.RunId);
+                if (run.State != RunState.Pending) break;
+                run.RetryAt = r.DueAt;
+                SetState(run, RunState.Retrying);
+                break;
+            }
+            case RetryDue d:
+            {
+                var run = Journalled(d.RunId);
+                if (run.State == RunState.Retrying) SetState(run, RunState.Pending);
+                run.RetryAt = null;
+                break;
+            }
+            case DeviceFailureCounted f:
+                Health(f.Device).FailedRunsInARow.Add(f.RunId);
+                break;
+            case DeviceFailuresCleared c:
+                _devices.GetValueOrDefault(c.Device)?.FailedRunsInARow.Clear();
+                break;
+            case SweepStopping:
+                Stopping = true;
+                break;
+            case SweepEnded end:
+                Ended = end;
+                break;
+            case StopAsked or LateReportIgnored:
+                break; // effects only
+            default:
+                throw new ArgumentException($"unknown book event {e.GetType().Name}", nameof(e));
+        }
+    }
+
+    BookRun Journalled(string id) => _runs.TryGetValue(id, out var run) && run.Planned ? run
+        : throw new InvalidOperationException($"ledger event for unplanned run {id}");
+
+    DeviceHealth Health(DeviceId device)
+    {
+        if (!_devices.TryGetValue(device, out var health)) _devices[device] = health = new DeviceHealth();
+        return health;
+    }
+
+    /// <summary>The only place a run's state changes: it keeps the counts and the queue in step.</summary>
+    void SetState(BookRun run, RunState state)
+    {
+        if (run.PlanIndex < 0)
+        {
+            run.State = state;
+            return;
+        }
+        Leave(run);
+        _counts[(int)run.State]--;
+        _counts[(int)state]++;
+        run.State = state;
+        Enter(run);
+    }
+
+    void Enter(BookRun run)
+    {
+        if (run.PlanIndex < 0 || !run.Planned) return;
+        if (run.State == RunState.Pending) _queue.AddReady(run.PlanIndex);
+        else if (run.State == RunState.Retrying && run.RetryAt is { } due) _queue.AddBackoff(run.PlanIndex, due);
+    }
+
+    void Leave(BookRun run)
+    {
+        if (run.State == RunState.Pending) _queue.RemoveReady(run.PlanIndex);
+        else if (run.State == RunState.Retrying && run.RetryAt is { } due) _queue.RemoveBackoff(run.PlanIndex, due);
+    }
+
+    /// <summary>The attempt ended: its trainer holds nothing any more.</summary>
+    void Release(BookRun run)
+    {
+        if (run.Holder is not { } trainer) return;
+        if (_trainers.TryGetValue(trainer, out var slot) && slot.Run == run.Id) slot.Run = null;
+        run.Holder = null;
+        _held.Remove(run);
+    }
+}

@@ -1,0 +1,37 @@
+using static AsRnnGrid.Actors.Sweep.Book.LiveEvents;
+using static AsRnnGrid.Actors.Sweep.LedgerEvents;
+using static AsRnnGrid.Actors.Sweep.SweepControl;
+
+namespace AsRnnGrid.Actors.Sweep.Book;
+
+/// <summary>The line a person reads for a book event, from the event and the book once it is applied; null for most.</summary>
+public static class SweepNotices
+{
+    public static string? For(IBookEvent e, SweepBook book) => e switch
+    {
+        Recovered => Ledger(book),
+        RunHandedOut h when book.Trainer(h.Trainer) is { } slot => $"{h.RunId} started on {slot.Address.Node} {slot.Address.Label} (attempt {h.Attempt})",
+        LedgerEvents.RunResumed r => $"{r.RunId} resumed from step {r.Step} (attempt {r.Attempt})",
+        RunCompleted c => $"{c.RunId} completed: {Describe(c.Summary)}",
+        AttemptEnded { Outcome: AttemptOutcome.Interrupted } a => $"{a.RunId} back in the queue: {a.Reason}",
+        RetryScheduled r when book.Find(r.RunId) is { } run =>
+            $"{run.Id} attempt {run.Attempt} failed: {run.Reason}; retry {run.Failures} of {book.Policy.MaxRetries} in {r.Backoff.TotalSeconds:0.#} s",
+        RunGaveUp g when book.Find(g.RunId) is { } run => $"{run.Id} failed after {run.Failures} attempts: {g.Reason}",
+        DeviceQuarantined q => $"device {q.Device} of {q.Node} taken out of service: {q.Reason}",
+        QuarantineCleared q => $"device {q.Device} of {q.Machine} back in service ({q.Reason})",
+        SweepStopping s => $"stopping: {s.Reason}; every run checkpoints",
+        SweepEnded end => $"sweep {end.State.Text()}: {end.Completed} completed, {end.Failed} failed, {end.Retried} retried, {end.NotDone} not done",
+        _ => null,
+    };
+
+    static string Ledger(SweepBook book)
+    {
+        int toResume = book.Plan.Count(r => r.State == RunState.Pending && r.Attempts.Count > 0);
+        var quarantined = book.Quarantines.Select(q => DeviceId.Of(q.Node, q.Device).ToString()).ToArray();
+        return $"ledger: {book.Plan.Count} runs, {book.Count(RunState.Completed)} completed, {toResume} to resume, {book.Count(RunState.Failed)} failed"
+            + (quarantined.Length > 0 ? $"; quarantined: {string.Join(", ", quarantined)} (run --clear-quarantine puts them back)" : "");
+    }
+
+    public static string Describe(SweepProtocol.RunSummary s) =>
+        $"{s.Steps} steps" + (s.FinalLoss is { } l ? $", loss {l:0.####}" : "") + (s.Metric is { } m ? $", {s.MetricName} {m:0.####}" : "");
+}

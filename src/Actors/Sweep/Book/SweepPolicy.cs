@@ -1,0 +1,35 @@
+using AsRnnGrid.Actors.Grid;
+
+namespace AsRnnGrid.Actors.Sweep.Book;
+
+/// <summary>The numbers the book decides by: the sweep file's settings and the supervisor's.</summary>
+public sealed record SweepPolicy
+{
+    public int MaxRetries { get; init; } = 2;
+    public double RetryBackoffSeconds { get; init; } = 30;
+    public int QuarantineAfter { get; init; } = 3;
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>End the sweep when every trainer is quarantined (one machine); a cluster waits for new ones instead.</summary>
+    public bool EndWhenNoDeviceLeft { get; init; } = true;
+
+    /// <summary>
+    /// A node's trainers register one after another: the sweep is not declared stalled until this long after the last
+    /// one joined, so that a node whose first slot sits on a quarantined GPU still gets to offer its other GPUs.
+    /// </summary>
+    public TimeSpan JoinGrace { get; init; } = TimeSpan.FromSeconds(2);
+
+    public static SweepPolicy For(SweepDefinition sweep, bool endWhenNoDeviceLeft) => new()
+    {
+        MaxRetries = sweep.MaxRetries,
+        RetryBackoffSeconds = sweep.RetryBackoffSeconds,
+        QuarantineAfter = sweep.QuarantineAfter,
+        HeartbeatTimeout = TimeSpan.FromSeconds(sweep.HeartbeatTimeoutSeconds),
+        EndWhenNoDeviceLeft = endWhenNoDeviceLeft,
+    };
+
+    /// <summary>The wait before retry <paramref name="failures"/>: the backoff, doubled for each further failure.</summary>
+    public TimeSpan Backoff(int failures) => TimeSpan.FromSeconds(RetryBackoffSeconds * Math.Pow(2, failures - 1));
+
+    /// <summary>Half again the trainers' own timeout: a live trainer kills a silent child first and reports it.</summary>
+    public TimeSpan SilenceLimit => HeartbeatTimeout * 1.5;
+}
