@@ -22,6 +22,8 @@ public sealed record TrainingRunOptions
     public long? NanAtStep { get; init; }
     /// <summary>Test-only: the run hangs at this step, silent (the sweep's heartbeat tests use it).</summary>
     public long? HangAtStep { get; init; }
+    /// <summary>Test-only: at this step the run throws what TorchSharp throws when libtorch's CUDA allocator is out of memory (the sweep's resource-failure tests use it).</summary>
+    public long? OutOfMemoryAtStep { get; init; }
     /// <summary>How long to wait for another process to release the run folder.</summary>
     public TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>Seconds between heartbeats to the observer.</summary>
@@ -155,6 +157,10 @@ public sealed class TrainingRun
                 throw new InjectedFaultException($"injected fault at step {state.Step} (test setting)");
             if (_options.HangAtStep == state.Step)
                 Thread.Sleep(Timeout.Infinite);
+            if (_options.OutOfMemoryAtStep == state.Step)
+                throw new System.Runtime.InteropServices.ExternalException(
+                    "CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.19 GiB of which 812.00 MiB is free. "
+                    + $"Including non-PyTorch memory, this process has 1.25 GiB memory in use. (test setting at step {state.Step})");
             if (sinceHeartbeat.Elapsed.TotalSeconds >= _options.HeartbeatSeconds)
             {
                 _observer.Heartbeat(state.Step, Elapsed());
