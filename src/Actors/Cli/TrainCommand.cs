@@ -40,7 +40,7 @@ public static class TrainCommand
         command.SetAction(parsed =>
         {
             var values = new List<KeyValuePair<string, string>>();
-            if (parsed.GetValue(config) is { } configFile) values.AddRange(RunYamlReader.Read(configFile));
+            if (parsed.GetValue(config) is { } configFile) values.AddRange(RunYaml.ReadValues(configFile));
             foreach (var (trainOption, option) in trainOptions)
                 if (parsed.GetResult(option) is not null && parsed.GetValue(option) is { } text)
                     values.Add(new(trainOption.Name, text));
@@ -55,9 +55,7 @@ public static class TrainCommand
             var run = new TrainingRun(runConfig, folder, observer, new TrainingRunOptions
             {
                 Restart = parsed.GetValue(restart),
-                FailAtStep = parsed.GetValue(failAt),
-                NanAtStep = parsed.GetValue(nanAt),
-                HangAtStep = parsed.GetValue(hangAt),
+                Faults = new InjectedFaults { FailAtStep = parsed.GetValue(failAt), NanAtStep = parsed.GetValue(nanAt), HangAtStep = parsed.GetValue(hangAt) },
             });
             var result = run.Run(signals.Token);
             return result.Status switch

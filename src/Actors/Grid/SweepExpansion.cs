@@ -12,7 +12,7 @@ static class SweepExpansion
 {
     const string DataDir = "data_dir", Task = "task";
 
-    public static IReadOnlyList<PlannedRun> Expand(SweepYaml yaml, SweepFile file)
+    public static IReadOnlyList<PlannedRun> Expand(YamlFile yaml, SweepFile file)
     {
         string folder = Path.GetDirectoryName(Path.GetFullPath(yaml.File))!;
         var runs = new List<PlannedRun>();

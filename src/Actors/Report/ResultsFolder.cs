@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using AsRnnGrid.Actors.Cli;
 using AsRnnGrid.Actors.Sweep;
 using AsRnnGrid.Training.Configuration;
 using AsRnnGrid.Training.Loop;
@@ -104,7 +103,7 @@ public static class ResultsFolder
         {
             try
             {
-                return (RunConfigBuilder.Build(RunYamlReader.Read(runYaml)), true, null);
+                return (RunYaml.Read(runYaml), true, null);
             }
             catch (ConfigurationException e)
             {

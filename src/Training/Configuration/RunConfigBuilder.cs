@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace AsRnnGrid.Training.Configuration;
 
 /// <summary>Builds a <see cref="RunConfig"/> from option values as text: the task's defaults first, then every given value.</summary>
@@ -16,20 +14,4 @@ public static class RunConfigBuilder
         ModelSpecResolver.Check(config);
         return config;
     }
-
-    /// <summary>run.yaml: every option with its resolved value, one per line, in the catalogue's order.</summary>
-    public static string ToYaml(RunConfig config)
-    {
-        var sb = new StringBuilder();
-        sb.Append("# resolved configuration of this run (asrnn-grid train); every default written out\n");
-        foreach (var option in TrainOption.All)
-        {
-            var value = option.Format(config);
-            sb.Append(option.Name).Append(": ");
-            sb.Append(option.ValueType == typeof(string) ? Quote(value) : value).Append('\n');
-        }
-        return sb.ToString();
-    }
-
-    static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

@@ -18,6 +18,9 @@ public sealed class TrainOption
     public string Name => Attribute.Name;
     public Type ValueType => _property.PropertyType;
 
+    /// <summary>A value written as quoted text in run.yaml (names and choices), not as a number or a flag.</summary>
+    public bool IsText => ValueType == typeof(string);
+
     /// <summary>Every option in declaration order.</summary>
     public static IReadOnlyList<TrainOption> All { get; } = typeof(RunConfig)
         .GetProperties(BindingFlags.Public | BindingFlags.Instance)

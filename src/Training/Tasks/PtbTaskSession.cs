@@ -82,6 +82,11 @@ public sealed class PtbTaskSession : TaskSession
         return new EvaluationResult { ValidBpc = validBpc, ValidAccuracy = validAccuracy, TestBpc = testBpc };
     }
 
+    public override double? BitsPerCharacter(double loss) => loss / Math.Log(2);
+
+    /// <summary>Spec §6.1: after an epoch without a better validation bpc, both groups' learning rates are halved.</summary>
+    public override double LearningRateFactor(EvaluationResult evaluation, bool improved) => evaluation.ValidBpc is not null && !improved ? 0.5 : 1;
+
     (double Bpc, double Accuracy) EvaluateSplit(SequenceModel model, Tensor data)
     {
         using var _ = torch.no_grad();

@@ -44,6 +44,15 @@ public abstract class TaskSession : IDisposable
     /// <summary>Evaluates at the end of an epoch (no grad). Null where the task has no held-out data.</summary>
     public virtual EvaluationResult? Evaluate(SequenceModel model) => null;
 
+    /// <summary>The training loss in bits per character where the task counts so (PTB); null elsewhere.</summary>
+    public virtual double? BitsPerCharacter(double loss) => null;
+
+    /// <summary>
+    /// The task's learning-rate schedule: the factor every group's rate is multiplied by after an epoch's evaluation
+    /// (<paramref name="improved"/>: it set a new best). 1 keeps the rates.
+    /// </summary>
+    public virtual double LearningRateFactor(EvaluationResult evaluation, bool improved) => 1;
+
     public abstract JsonObject SaveState();
     public abstract void LoadState(JsonObject state);
 
