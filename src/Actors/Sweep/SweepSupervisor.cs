@@ -223,7 +223,7 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
                 live.Trainer = trainer;
                 live.LastHeard = DateTime.UtcNow;
                 _dirty = true;
-                trainer.Tell(new AssignRun(next.Id, attempt, next.Options, next.Folder(_sweep.Results)));
+                trainer.Tell(RunDispatch.Assign(next, attempt, _sweep.Results));
                 Notice($"{next.Id} started on {slot.Node} {slot.Label} (attempt {attempt})");
             });
         }
