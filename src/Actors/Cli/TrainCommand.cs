@@ -17,7 +17,7 @@ public static class TrainCommand
     public static Command Build()
     {
         var command = new Command("train", "train one model on one task; resumes from the run folder's newest checkpoint");
-        var trainOptions = TrainOption.All.Select(o => (o, new Option<string>("--" + o.Name) { Description = o.Attribute.Help, HelpName = HelpName(o) })).ToArray();
+        var trainOptions = TrainOption.All.Select(o => (o, new Option<string>("--" + o.Name) { Description = o.Help, HelpName = HelpName(o) })).ToArray();
         foreach (var (_, option) in trainOptions) command.Options.Add(option);
         var outOption = new Option<string>("--out") { Description = "run folder (default runs/<task>-<model>-h<hidden>-s<seed>)" };
         var restart = new Option<bool>("--restart") { Description = "start over; the folder's old files are moved into previous-*/ (nothing is deleted)" };
@@ -68,6 +68,6 @@ public static class TrainCommand
         return command;
     }
 
-    static string HelpName(TrainOption o) => o.Attribute.Choices.Length > 0 ? string.Join("|", o.Attribute.Choices)
+    static string HelpName(TrainOption o) => o.Choices.Count > 0 ? string.Join("|", o.Choices)
         : o.ValueType == typeof(double) ? "number" : o.ValueType == typeof(string) ? "text" : o.ValueType == typeof(bool) ? "true|false" : "integer";
 }

@@ -1,3 +1,5 @@
+using AsRnnGrid.Training.Models;
+using AsRnnGrid.Training.Tasks;
 using System.Globalization;
 using System.Text.Json;
 using AsRnnGrid.Actors.Sweep;
@@ -72,7 +74,7 @@ public static class ResultsFolder
             warn($"{folder}: no run.yaml, left out");
             return null;
         }
-        var (config, fromRun, configProblem) = ReadConfig(folder, "copy", "asrnn", 2, 0);
+        var (config, fromRun, configProblem) = ReadConfig(folder, null, null, 2, 0);
         if (!fromRun)
         {
             warn(configProblem!);
@@ -95,7 +97,7 @@ public static class ResultsFolder
         };
     }
 
-    static (RunConfig Config, bool FromRun, string? Problem) ReadConfig(string folder, string task, string model, int hidden, long seed)
+    static (RunConfig Config, bool FromRun, string? Problem) ReadConfig(string folder, string? task, string? model, int hidden, long seed)
     {
         var runYaml = Path.Combine(folder, "run.yaml");
         string? problem = null;
@@ -111,7 +113,11 @@ public static class ResultsFolder
             }
         }
         // Not started yet (or unreadable): the task's defaults with what the sweep says of the run.
-        var config = TaskDefaults.For(task) with { Model = model, RandomSeed = seed };
+        var defaults = new RunConfig();
+        var config = (task is null ? defaults.Task : TaskKind.Parse(task)).Defaults with
+        {
+            Model = model is null ? defaults.Model : ModelKind.Parse(model), RandomSeed = seed,
+        };
         if (hidden > 0) config = config with { HiddenSize = hidden };
         return (config, false, problem);
     }

@@ -429,8 +429,8 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
             {
                 Id = r.Id,
                 Experiment = r.Experiment,
-                Task = r.Config.Task,
-                Model = r.Config.Model,
+                Task = r.Config.Task.Name,
+                Model = r.Config.Model.Name,
                 HiddenSize = r.Config.HiddenSize,
                 Seed = r.Config.RandomSeed,
                 State = state,

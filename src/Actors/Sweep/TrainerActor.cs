@@ -163,7 +163,7 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
                 break;
             case ChildProgress.Logged { Point: var point }:
             {
-                var (metric, name) = Headline(point);
+                var (metric, name) = run.Config.Task.Headline(point);
                 _supervisor.Tell(new RunProgress(run.RunId, run.Attempt, point.Step, null, point.Loss, metric, name, point.IterationsPerSecond, point.Elapsed));
                 break;
             }
@@ -179,28 +179,10 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
             case ChildProgress.Finished { Result: var result }:
                 c.FinishedStatus = result.Status;
                 c.FinishedReason = result.Reason;
-                c.Summary = Summary(result);
+                var (value, metricName) = run.Config.Task.Summary(result);
+                c.Summary = new RunSummary(result.Steps, result.FinalLoss, value, metricName, result.Elapsed);
                 break;
         }
-    }
-
-    /// <summary>The headline number of a log point: test accuracy or validation bpc at an epoch's end, else the training accuracy or bpc.</summary>
-    static (double? Value, string? Name) Headline(MetricsPoint p) =>
-        p.TestAccuracy is { } ta ? (ta, "test acc")
-        : p.ValidBpc is { } vb ? (vb, "valid bpc")
-        : p.Accuracy is { } a ? (a, "acc")
-        : p.Bpc is { } b ? (b, "bpc")
-        : (null, null);
-
-    /// <summary>The summary of a finished run (its result.json).</summary>
-    static RunSummary Summary(RunResult r)
-    {
-        var (metric, name) =
-            r.BestTestAccuracy is { } acc ? (acc, "best test acc")
-            : r.TestBpc is { } bpc ? (bpc, "test bpc")
-            : r.FinalAccuracy is { } fa ? (fa, "acc")
-            : ((double?)null, (string?)null);
-        return new RunSummary(r.Steps, r.FinalLoss, metric, name, r.Elapsed);
     }
 
     void OnExit(Current c, int code)

@@ -1,3 +1,5 @@
+using AsRnnGrid.Training.Tasks;
+
 namespace AsRnnGrid.Training.Configuration;
 
 /// <summary>Builds a <see cref="RunConfig"/> from option values as text: the task's defaults first, then every given value.</summary>
@@ -7,8 +9,8 @@ public static class RunConfigBuilder
     {
         var list = values.ToList();
         foreach (var (name, _) in list) TrainOption.Get(name);
-        string task = list.LastOrDefault(kv => kv.Key == "task").Value ?? "copy";
-        var config = TaskDefaults.For((string)TrainOption.Get("task").Parse(task));
+        var task = list.LastOrDefault(kv => kv.Key == "task").Value is { } taskText ? (TaskKind)TrainOption.Get("task").Parse(taskText) : new RunConfig().Task;
+        var config = task.Defaults;
         foreach (var (name, text) in list.Where(kv => kv.Key != "task"))
             config = TrainOption.Get(name).Apply(config, text);
         ModelSpecResolver.Check(config);

@@ -153,8 +153,8 @@ internal sealed class TrainingLoop : IDisposable
         {
             Status = status,
             Reason = reason,
-            Task = _config.Task,
-            Model = _config.Model,
+            Task = _config.Task.Name,
+            Model = _config.Model.Name,
             HiddenSize = _config.HiddenSize,
             Parameters = _model.ParameterCount,
             Steps = _state.Step,

@@ -62,14 +62,7 @@ public abstract class TaskSession : IDisposable
 
     public virtual void Dispose() { }
 
-    public static TaskSession Create(RunConfig config, Device device, ScalarType dtype) => config.Task switch
-    {
-        "copy" => new CopyTaskSession(config, device, dtype),
-        "adding" => new AddingTaskSession(config, device, dtype),
-        "smnist" or "pmnist" => new MnistTaskSession(config, device, dtype),
-        "ptb" => new PtbTaskSession(config, device, dtype),
-        _ => throw new ConfigurationException($"unknown task '{config.Task}'"),
-    };
+    public static TaskSession Create(RunConfig config, Device device, ScalarType dtype) => config.Task.CreateSession(config, device, dtype);
 }
 
 /// <summary>Sums over a batch, read back to the host once per iteration.</summary>

@@ -83,7 +83,7 @@ public sealed class FinishedSweep : IDisposable
 
     static RunStatus Status(string id, string experiment, RunConfig config, string state, string? reason) => new()
     {
-        Id = id, Experiment = experiment, Task = config.Task, Model = config.Model, HiddenSize = config.HiddenSize,
+        Id = id, Experiment = experiment, Task = config.Task.Name, Model = config.Model.Name, HiddenSize = config.HiddenSize,
         Seed = config.RandomSeed, State = state, Reason = reason, Folder = Path.Combine("runs", id), Attempt = 1,
     };
 
