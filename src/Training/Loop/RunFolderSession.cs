@@ -24,15 +24,14 @@ internal sealed class RunFolderSession : IDisposable
         _restart = restart;
         _lock = folderLock;
         _latest = latest;
-        Meta = meta;
+        _meta = meta;
     }
 
-    /// <summary>The checkpoint to resume from (the newest readable one; checked to be of this configuration), or null.</summary>
-    public CheckpointData? Checkpoint => _latest.Found?.Data;
+    readonly RunCheckpointMeta? _meta;
 
-    public string? CheckpointPath => _latest.Found?.Path;
-
-    public RunCheckpointMeta? Meta { get; }
+    /// <summary>The checkpoint to resume from (the newest readable one, checked to be of this configuration), or null.</summary>
+    public (CheckpointData Data, RunCheckpointMeta Meta, string Path)? Checkpoint =>
+        _latest.Found is { } found ? (found.Data, _meta!, found.Path) : null;
 
     /// <summary>
     /// Locks the folder (waiting up to <paramref name="lockWait"/> for another process) and refuses, with a
@@ -89,7 +88,7 @@ internal sealed class RunFolderSession : IDisposable
         if (!File.Exists(_folder.RunYaml) || File.ReadAllText(_folder.RunYaml) != text)
             DurableFile.WriteAllText(_folder.RunYaml, text);
         CheckpointStore.SetAside(_latest.Unreadable, warn);
-        if (Meta is { } meta)
+        if (_meta is { } meta)
             TruncateMetrics(meta.Position.MetricsLength);
         else if (File.Exists(_folder.Metrics))
             // No checkpoint to continue from: an earlier attempt's partial log is kept aside, not overwritten.

@@ -68,8 +68,8 @@ public sealed class TrainingRun
         var state = new LoopState();
         if (session.Checkpoint is { } checkpoint)
         {
-            RunCheckpoint.Restore(checkpoint, session.Meta!, model, optimizer, task, state);
-            _observer.Resumed(state.Step, state.Epoch, session.CheckpointPath!);
+            RunCheckpoint.Restore(checkpoint.Data, checkpoint.Meta, model, optimizer, task, state);
+            _observer.Resumed(state.Step, state.Epoch, checkpoint.Path);
         }
         _observer.Planned(_config.IsEpochTask ? (long)_config.Epochs * task.BatchesPerEpoch : _config.Iterations);
         _observer.Started(model.ParameterCount, device.ToString());
