@@ -6,7 +6,7 @@ namespace AsRnnGrid.Training.Loop;
 /// <summary>
 /// One run's hold on its folder, in two steps. <see cref="Open"/> takes the folder's lock and checks the configuration
 /// against what the folder holds (its newest checkpoint, its run.yaml), changing nothing: a refused run leaves every file
-/// as it was. <see cref="Accept"/>, once the caller has also found the device and the data, takes the folder over:
+/// as it was (a lock file or folder made to hold it is removed again). <see cref="Accept"/>, once the caller has also found the device and the data, takes the folder over:
 /// --restart's set-aside, run.yaml, unreadable checkpoints renamed, metrics.jsonl cut back to the checkpoint or kept aside.
 /// </summary>
 internal sealed class RunFolderSession : IDisposable
@@ -14,18 +14,22 @@ internal sealed class RunFolderSession : IDisposable
     readonly RunFolder _folder;
     readonly RunConfig _config;
     readonly bool _restart;
-    readonly IDisposable _lock;
+    readonly Hold _hold;
     readonly LatestCheckpoint _latest;
+    bool _accepted;
 
-    RunFolderSession(RunFolder folder, RunConfig config, bool restart, IDisposable folderLock, LatestCheckpoint latest, RunCheckpointMeta? meta)
+    RunFolderSession(RunFolder folder, RunConfig config, bool restart, Hold hold, LatestCheckpoint latest, RunCheckpointMeta? meta)
     {
         _folder = folder;
         _config = config;
         _restart = restart;
-        _lock = folderLock;
+        _hold = hold;
         _latest = latest;
         _meta = meta;
     }
+
+    /// <summary>The folder's lock, and whether taking it made the folder or its lock file (a refused run removes them again).</summary>
+    sealed record Hold(IDisposable Lock, bool MadeFolder, bool MadeLockFile);
 
     readonly RunCheckpointMeta? _meta;
 
@@ -40,10 +44,11 @@ internal sealed class RunFolderSession : IDisposable
     /// </summary>
     public static RunFolderSession Open(RunFolder folder, RunConfig config, string configHash, bool restart, TimeSpan lockWait)
     {
-        var folderLock = folder.Lock(lockWait);
+        bool madeFolder = !Directory.Exists(folder.Path), madeLockFile = !File.Exists(folder.LockFile);
+        var hold = new Hold(folder.Lock(lockWait), madeFolder, madeLockFile);
         try
         {
-            if (restart) return new RunFolderSession(folder, config, restart, folderLock, new LatestCheckpoint(null, []), null);
+            if (restart) return new RunFolderSession(folder, config, restart, hold, new LatestCheckpoint(null, []), null);
             var latest = new CheckpointStore(folder.Path, config.KeepCheckpoints).FindLatest();
             RunCheckpointMeta? meta = null;
             if (latest.Found is { } found)
@@ -58,11 +63,11 @@ internal sealed class RunFolderSession : IDisposable
                 if (ConfigHash.Compute(written) != configHash)
                     throw Refusal(folder, $"a {RunYaml.FileName} of another configuration", ConfigHash.TrajectoryKeys(written), ConfigHash.TrajectoryKeys(config), RunYaml.FileName);
             }
-            return new RunFolderSession(folder, config, restart, folderLock, latest, meta);
+            return new RunFolderSession(folder, config, restart, hold, latest, meta);
         }
         catch
         {
-            folderLock.Dispose();
+            Release(folder, hold, accepted: false);
             throw;
         }
     }
@@ -80,6 +85,7 @@ internal sealed class RunFolderSession : IDisposable
     /// <summary>Takes the folder over for this run. <paramref name="warn"/> hears of every file moved aside.</summary>
     public void Accept(Action<string> warn)
     {
+        _accepted = true;
         if (_restart && _folder.SetAsideForRestart() is { } aside)
             warn($"--restart: the previous files of {_folder.Path} were moved to {aside}");
         Directory.CreateDirectory(_folder.Path);
@@ -103,5 +109,13 @@ internal sealed class RunFolderSession : IDisposable
         if (stream.Length > length) stream.SetLength(length);
     }
 
-    public void Dispose() => _lock.Dispose();
+    /// <summary>Releases the folder; a run refused after <see cref="Open"/> (its data, its model) also removes the lock file and folder it made.</summary>
+    public void Dispose() => Release(_folder, _hold, _accepted);
+
+    static void Release(RunFolder folder, Hold hold, bool accepted)
+    {
+        if (!accepted && hold.MadeLockFile) File.Delete(folder.LockFile);
+        hold.Lock.Dispose();
+        if (!accepted && hold.MadeFolder && !Directory.EnumerateFileSystemEntries(folder.Path).Any()) Directory.Delete(folder.Path);
+    }
 }
