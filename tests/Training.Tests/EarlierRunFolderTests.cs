@@ -6,7 +6,7 @@ namespace AsRnnGrid.Training.Tests;
 
 /// <summary>
 /// A run folder written by the build before run.yaml had a schema version and before checkpoints were read through
-/// typed metadata (Fixtures/copy-asrnn-stopped-at-6: copy asrnn h8, 12 iterations, stopped by an injected fault after
+/// typed metadata (tests/data/runs/copy-asrnn-stopped-at-6: copy asrnn h8, 12 iterations, stopped by an injected fault after
 /// its checkpoint at step 6): today's code reads its run.yaml as version 1, keeps its config hash and resumes it to the
 /// trajectory of an uninterrupted run.
 /// </summary>
@@ -17,7 +17,7 @@ public class EarlierRunFolderTests
         ("delay_length", "5"), ("batch_size", "8"), ("log_every", "2"), ("random_seed", "11"), ("iterations", "12"),
         ("checkpoint_every", "3"), ("keep_checkpoints", "1"));
 
-    static string Fixture => Path.Combine(AppContext.BaseDirectory, "Fixtures", "copy-asrnn-stopped-at-6");
+    static string Fixture => Path.Combine(RepositoryPaths.TestData, "runs", "copy-asrnn-stopped-at-6");
 
     static string CopyOfFixture()
     {

@@ -123,7 +123,7 @@ public class RegistryTests
     static string DataFor(DataFiles data) => data.Kind switch
     {
         "MNIST" => RepositoryPaths.Mnist,
-        "PTB" => SmallPtb.Create(),
+        "PTB" => SmallPtbCorpus.Create(),
         _ => throw new InvalidOperationException($"no test data for {data.Kind} files"),
     };
 }
