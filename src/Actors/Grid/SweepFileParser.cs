@@ -29,7 +29,7 @@ static partial class SweepFileParser
     static readonly string[] SweepKeys = [Results, .. Numbers.Select(n => n.Name), Defaults, Experiments];
     static readonly string[] ExperimentKeys = [Name, Grid, Variants, Seeds];
 
-    public static SweepFile Parse(SweepYaml yaml)
+    public static SweepFile Parse(YamlFile yaml)
     {
         string folder = Path.GetDirectoryName(Path.GetFullPath(yaml.File))!;
         if (yaml.Root is null)
@@ -65,7 +65,7 @@ static partial class SweepFileParser
         return new SweepFile(settings, defaults, experiments);
     }
 
-    static ConfigurationException UnknownSweepKey(SweepYaml yaml, string key, YamlNode keyNode)
+    static ConfigurationException UnknownSweepKey(YamlFile yaml, string key, YamlNode keyNode)
     {
         if (TrainOption.Find(key) is not null)
             return yaml.Error(keyNode, $"{key} is a train option: put it under defaults: or in an experiment");
@@ -85,7 +85,7 @@ static partial class SweepFileParser
         _ => throw new InvalidOperationException(key),
     };
 
-    static double ParseNumber(SweepYaml yaml, YamlScalarNode node, (string Name, bool Integer, double Min, double Max) number)
+    static double ParseNumber(YamlFile yaml, YamlScalarNode node, (string Name, bool Integer, double Min, double Max) number)
     {
         var text = (node.Value ?? "").Trim();
         double x;
@@ -102,7 +102,7 @@ static partial class SweepFileParser
         return x;
     }
 
-    static IReadOnlyList<OptionSetting> ParseDefaults(SweepYaml yaml, YamlNode node)
+    static IReadOnlyList<OptionSetting> ParseDefaults(YamlFile yaml, YamlNode node)
     {
         var settings = new List<OptionSetting>();
         foreach (var (key, keyNode, value) in yaml.Entries(yaml.Mapping(node, Defaults)))
@@ -114,7 +114,7 @@ static partial class SweepFileParser
         return settings;
     }
 
-    static IReadOnlyList<ExperimentEntry> ParseExperiments(SweepYaml yaml, YamlNode node)
+    static IReadOnlyList<ExperimentEntry> ParseExperiments(YamlFile yaml, YamlNode node)
     {
         var experiments = new List<ExperimentEntry>();
         var names = new Dictionary<string, Mark>(StringComparer.Ordinal);
@@ -129,7 +129,7 @@ static partial class SweepFileParser
         return experiments;
     }
 
-    static ExperimentEntry ParseExperiment(SweepYaml yaml, YamlMappingNode map)
+    static ExperimentEntry ParseExperiment(YamlFile yaml, YamlMappingNode map)
     {
         string? name = null;
         Mark nameAt = map.Start;
@@ -179,14 +179,14 @@ static partial class SweepFileParser
         return new ExperimentEntry(name, map.Start, nameAt, fixedSettings, grid, variants, seeds);
     }
 
-    static void CheckOptionKey(SweepYaml yaml, string key, YamlNode keyNode, IEnumerable<string> valid)
+    static void CheckOptionKey(YamlFile yaml, string key, YamlNode keyNode, IEnumerable<string> valid)
     {
         if (TrainOption.Find(key) is null)
             throw yaml.Error(keyNode, $"unknown key '{key}'{NearestName.Suggestion(key, valid)}");
     }
 
     /// <summary>A train option's value: one scalar that the option parses (its message, at the value's position).</summary>
-    static OptionSetting Option(SweepYaml yaml, string key, YamlScalarNode keyNode, YamlNode value)
+    static OptionSetting Option(YamlFile yaml, string key, YamlScalarNode keyNode, YamlNode value)
     {
         CheckOptionKey(yaml, key, keyNode, TrainOption.Names);
         var scalar = yaml.Scalar(value, key);
@@ -203,7 +203,7 @@ static partial class SweepFileParser
     }
 
     /// <summary>A seed is a random_seed value; its errors say seeds, the key the user wrote.</summary>
-    static OptionSetting Seed(SweepYaml yaml, YamlScalarNode keyNode, YamlNode value)
+    static OptionSetting Seed(YamlFile yaml, YamlScalarNode keyNode, YamlNode value)
     {
         const string option = "random_seed";
         var scalar = yaml.Scalar(value, Seeds);

@@ -75,7 +75,7 @@ public static class PublishedResults
 
     /// <summary>The published result of this configuration, or null where the specification has none.</summary>
     public static PublishedResult? Match(RunConfig config) => All.FirstOrDefault(p =>
-        p.Task == config.Task && p.Model == config.Model && p.HiddenSize == config.HiddenSize
+        p.Task == config.Task.Name && p.Model == config.Model.Name && p.HiddenSize == config.HiddenSize
         && (p.DelayLength is null || p.DelayLength == config.DelayLength)
         && (p.RecallLength is null || p.RecallLength == config.RecallLength)
         && (p.Bptt is null || p.Bptt == config.Bptt));

@@ -36,7 +36,7 @@ public static class SummaryMarkdown
     {
         var columns = new List<(string, bool, Func<ConfigurationSummary, string>)>
         {
-            ("model", false, r => r.Model),
+            ("model", false, r => r.Model.Name),
             ("hidden size", true, r => r.HiddenSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         if (e.Rows.Any(r => r.Setting.Length > 0)) columns.Add(("setting", false, r => r.Setting));

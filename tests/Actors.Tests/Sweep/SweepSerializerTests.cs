@@ -2,6 +2,7 @@ using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
 using AsRnnGrid.Actors.Sweep;
+using AsRnnGrid.Training.Configuration;
 using static AsRnnGrid.Actors.Sweep.LedgerEvents;
 using static AsRnnGrid.Actors.Sweep.SweepProtocol;
 
@@ -24,7 +25,8 @@ public sealed class SweepSerializerTests : IDisposable
         new WorkerCannotJoin("gpu-b:4054", "no token"),
         new RequestWork("gpu-b:4054", "cuda:1", 2, "abc123"),
         new TrainerRefused("wrong sweep token"),
-        new AssignRun("copy-3ebb6365", 2, [new("task", "copy"), new("hidden_size", "8")], "/shared/results/runs/copy-3ebb6365"),
+        new AssignRun("copy-3ebb6365", 2, RunConfigBuilder.Build([new("task", "copy"), new("hidden_size", "8"), new("optimizer", "adam")]),
+            "/shared/results/runs/copy-3ebb6365"),
         new SweepProtocol.RunProgress("copy-3ebb6365", 2, 120, 400, 0.5, 81.25, "acc", 35.5, 3.25),
         new SweepProtocol.RunResumed("copy-3ebb6365", 2, 100),
         new SweepProtocol.RunCheckpointed("copy-3ebb6365", 2, 200),
