@@ -77,6 +77,59 @@ public class TrainCommandTests
         Assert.Equal(File.ReadAllBytes(NewestCheckpointModel(straight)), File.ReadAllBytes(NewestCheckpointModel(killed)));
     }
 
+    /// <summary>
+    /// A train refused on a finished run's folder (another task and model, another trajectory option, a device that does not
+    /// exist) leaves every file of it as it was: one error line naming the folder and what is wrong, exit code 2.
+    /// </summary>
+    [Theory]
+    [InlineData("another task and model", new[] { "--task", "pmnist", "--model", "lstm", "--hidden_size", "99" }, "task (copy in the checkpoint, pmnist now)")]
+    [InlineData("another hidden size", new[] { "--hidden_size", "6" }, "hidden_size (8 in the checkpoint, 6 now)")]
+    [InlineData("a device that does not exist", new[] { "--device", "tpu:7" }, "device: 'tpu:7' is not auto, cpu, cuda or cuda:N")]
+    public void A_refused_train_changes_nothing_in_the_run_folder(string what, string[] change, string expected)
+    {
+        var folder = NewFolder();
+        Assert.Equal(0, CliProcess.Run([.. Tiny, "--iterations", "4", "--out", folder]).Exit);
+        var before = Snapshot(folder);
+        var (exit, stdout, err) = CliProcess.Run(change[0] == "--task" ? ["train", .. change, "--out", folder] : [.. With(Tiny, change), "--iterations", "4", "--out", folder]);
+        Assert.True(exit == 2, $"{what}: exit code {exit}; {err}");
+        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {folder}", line);
+        Assert.Contains(expected, line);
+        Assert.DoesNotContain("   at ", stdout + err);
+        Assert.Equal(before, Snapshot(folder));
+    }
+
+    [Fact]
+    public void A_run_yaml_of_an_unknown_schema_version_is_refused_in_one_line()
+    {
+        var folder = NewFolder();
+        Assert.Equal(0, CliProcess.Run([.. Tiny, "--iterations", "2", "--out", folder]).Exit);
+        var config = Path.Combine(NewFolder(), "run.yaml");
+        File.WriteAllText(config, File.ReadAllText(Path.Combine(folder, "run.yaml")).Replace("schema_version: 1", "schema_version: 2"));
+        var (exit, _, err) = CliProcess.Run("train", "--config", config, "--out", NewFolder());
+        Assert.Equal(2, exit);
+        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"error: {config}:2:17: schema_version '2' is not a version this asrnn-grid reads (it reads 1): the file was written by another asrnn-grid version", line);
+    }
+
+    /// <summary><paramref name="args"/> with each option of <paramref name="change"/> set to its value there (or added).</summary>
+    static string[] With(string[] args, string[] change)
+    {
+        var list = args.ToList();
+        for (int i = 0; i < change.Length; i += 2)
+        {
+            int at = list.IndexOf(change[i]);
+            if (at >= 0) list[at + 1] = change[i + 1];
+            else list.AddRange([change[i], change[i + 1]]);
+        }
+        return [.. list];
+    }
+
+    /// <summary>Every file under <paramref name="folder"/>, relative, with a digest of its bytes.</summary>
+    static List<string> Snapshot(string folder) => Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+        .Select(f => $"{Path.GetRelativePath(folder, f)} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))}")
+        .ToList();
+
     static string[] WithoutTime(string folder) => File.ReadAllLines(Path.Combine(folder, "metrics.jsonl"))
         .Select(l => { var o = JsonNode.Parse(l)!.AsObject(); o.Remove("elapsed"); return o.ToJsonString(); }).ToArray();
 

@@ -11,7 +11,7 @@ public class AuxiliaryLossTests
     static ModelSpec Spec(string aux, string kind, int length = 3, int anchors = 2, int truncate = 100, int input = 4, int hidden = 5,
         int vocabulary = 0) => new()
     {
-        Model = "lstm", Nonlinear = "modrelu", Mode = "none", InputSize = input, HiddenSize = hidden, OutputSize = 3,
+        Model = ModelKind.Parse("lstm"), Nonlinear = "modrelu", Mode = "none", InputSize = input, HiddenSize = hidden, OutputSize = 3,
         VocabularySize = vocabulary, InputKind = kind, Aux = aux, AuxLength = length, AuxAnchors = anchors, AuxTruncate = truncate,
         AuxWeight = 0.7, DType = ScalarType.Float64,
     };

@@ -10,7 +10,7 @@ public class EnRnnTests
 {
     static ModelSpec Spec(int n1 = 4, int n2 = 3, int input = 3, int output = 4, int negOnes = 1) => new()
     {
-        Model = "enrnn", Nonlinear = "modrelu", Mode = "none", InputSize = input, HiddenSize = n1 + n2, OutputSize = output,
+        Model = ModelKind.Parse("enrnn"), Nonlinear = "modrelu", Mode = "none", InputSize = input, HiddenSize = n1 + n2, OutputSize = output,
         EnrnnN2 = n2, EnrnnNegOnes = negOnes, DType = ScalarType.Float64,
     };
 

@@ -14,7 +14,7 @@ public class FusedEquivalenceTests
 
     static ModelSpec Spec(string model, string nonlinear, string mode, bool fused, int vocabulary = 0, string readout = "hidden") => new()
     {
-        Model = model, Nonlinear = nonlinear, Mode = mode, InputSize = 3, HiddenSize = 6, OutputSize = 4,
+        Model = ModelKind.Parse(model), Nonlinear = nonlinear, Mode = mode, InputSize = 3, HiddenSize = 6, OutputSize = 4,
         VocabularySize = vocabulary, Init = "cayley", A = 0.5, B = 1.5, Eps = 1e-2, RhoRatDen = 3, K = 2, M = 2,
         LstmReadout = readout, DecoderInit = vocabulary > 0 ? "uniform" : "default", DType = ScalarType.Float64, Fused = fused,
     };

@@ -10,7 +10,7 @@ public class GLstmTests
 {
     static ModelSpec Spec(int hidden = 5, int input = 3, int output = 4, int length = 10, double sigma = 0.3, double budget = 0) => new()
     {
-        Model = "glstm", Nonlinear = "none", Mode = "none", InputSize = input, HiddenSize = hidden, OutputSize = output,
+        Model = ModelKind.Parse("glstm"), Nonlinear = "none", Mode = "none", InputSize = input, HiddenSize = hidden, OutputSize = output,
         SequenceLength = length, GlstmSigma = sigma, GlstmBudget = budget, DType = ScalarType.Float64,
     };
 
@@ -85,7 +85,7 @@ public class GLstmTests
         // sigma = 1e12 * L: (t - mu)^2 / sigma^2 < 1e-22, so k = 1 exactly in float64.
         var spec = Spec(hidden: 6, input: 3, output: 4, length: 8, sigma: 1e12) with { Chrono = chrono, TMax = 10 };
         var glstm = ModelFactory.Create(spec, Gen(7));
-        var lstm = ModelFactory.Create(spec with { Model = "lstm" }, Gen(7));
+        var lstm = ModelFactory.Create(spec with { Model = ModelKind.Parse("lstm") }, Gen(7));
         Assert.Equal(1.0, ((GLstm)glstm).TimeGates(8).min().ToDouble());
         var pg = Parameters(glstm);
         foreach (var (name, value) in Parameters(lstm))

@@ -10,7 +10,7 @@ public class GruTests
 {
     static ModelSpec Spec(string model = "gru", int hidden = 4, int input = 3, int output = 2) => new()
     {
-        Model = model, Nonlinear = "none", Mode = "none", InputSize = input, HiddenSize = hidden, OutputSize = output, DType = ScalarType.Float64,
+        Model = ModelKind.Parse(model), Nonlinear = "none", Mode = "none", InputSize = input, HiddenSize = hidden, OutputSize = output, DType = ScalarType.Float64,
     };
 
     static Generator Gen(ulong seed) => new(seed, torch.CPU);

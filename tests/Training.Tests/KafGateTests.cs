@@ -10,7 +10,7 @@ public class KafGateTests
 {
     static ModelSpec Spec(string model, int hidden = 4, int input = 3, string init = "identity") => new()
     {
-        Model = model, Nonlinear = "none", Mode = "none", InputSize = input, HiddenSize = hidden, OutputSize = 2,
+        Model = ModelKind.Parse(model), Nonlinear = "none", Mode = "none", InputSize = input, HiddenSize = hidden, OutputSize = 2,
         Gate = "kaf", KafInit = init, DType = ScalarType.Float64,
     };
 

@@ -8,7 +8,7 @@ public class ModelTests
 {
     static ModelSpec Spec(string model, string nonlinear, string mode, int hidden = 6, int input = 3, int output = 4) => new()
     {
-        Model = model, Nonlinear = nonlinear, Mode = mode, InputSize = input, HiddenSize = hidden, OutputSize = output,
+        Model = ModelKind.Parse(model), Nonlinear = nonlinear, Mode = mode, InputSize = input, HiddenSize = hidden, OutputSize = output,
         Init = "henaff", A = 0.5, B = 1.5, Eps = 1e-2, RhoRatDen = 2, K = 3, M = 2, DType = ScalarType.Float64,
     };
 
@@ -159,7 +159,7 @@ public class ModelTests
     {
         var spec = new ModelSpec
         {
-            Model = model, Nonlinear = model == "asrnn" ? "asrnn" : "modrelu",
+            Model = ModelKind.Parse(model), Nonlinear = model == "asrnn" ? "asrnn" : "modrelu",
             Mode = model switch { "asrnn" or "exprnn" => "exprnn", "scornn" => "cayley", _ => "none" },
             InputSize = input, HiddenSize = hidden, OutputSize = output, VocabularySize = vocabulary, Init = "cayley",
             A = 0.02, B = 0.02, Eps = 0.01, RhoRatDen = 10,
@@ -182,9 +182,16 @@ public class ModelTests
     [InlineData("rnn", "asrnn", "none")]
     [InlineData("lstm", "asrnn", "none")]
     [InlineData("exprnn", "tanh", "exprnn")]
-    [InlineData("mamba", "modrelu", "none")]
     public void Invalid_combinations_are_refused(string model, string nonlinear, string mode)
         => Assert.Throws<ArgumentException>(() => ModelFactory.Create(Spec(model, nonlinear, mode), Gen()));
+
+    /// <summary>A model is a registered kind: an unknown name is refused where text becomes a model, before any spec exists.</summary>
+    [Fact]
+    public void An_unknown_model_name_is_refused_when_parsed()
+    {
+        var e = Assert.Throws<Configuration.ConfigurationException>(() => ModelKind.Parse("mamba"));
+        Assert.Equal("unknown model 'mamba' (expected asrnn, exprnn, dtriv, scornn, rnn, lstm, gru, glstm, nnrnn, enrnn or nru)", e.Message);
+    }
 
     [Fact]
     public void Gradients_of_every_parameter_match_finite_differences()

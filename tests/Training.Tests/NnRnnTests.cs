@@ -11,7 +11,7 @@ public class NnRnnTests
 {
     static ModelSpec Spec(int hidden = 6, int input = 3, int output = 4) => new()
     {
-        Model = "nnrnn", Nonlinear = "modrelu", Mode = "none", InputSize = input, HiddenSize = hidden, OutputSize = output,
+        Model = ModelKind.Parse("nnrnn"), Nonlinear = "modrelu", Mode = "none", InputSize = input, HiddenSize = hidden, OutputSize = output,
         Init = "cayley", Delta = 0.5, TDecay = 1e-3, DType = ScalarType.Float64,
     };
 

@@ -12,7 +12,7 @@ public class NruTests
 {
     static ModelSpec Spec(int hidden = 3, int input = 2, int output = 4, int memory = 8, int heads = 2) => new()
     {
-        Model = "nru", Nonlinear = "none", Mode = "none", InputSize = input, HiddenSize = hidden, OutputSize = output,
+        Model = ModelKind.Parse("nru"), Nonlinear = "none", Mode = "none", InputSize = input, HiddenSize = hidden, OutputSize = output,
         NruMemory = memory, NruHeads = heads, DecoderInit = "xavier", DType = ScalarType.Float64,
     };
 

@@ -51,7 +51,7 @@ public class ResumeExactnessTests
         TestRuns.Train(config, folder);
         var spec = new ModelSpec
         {
-            Model = "enrnn", Nonlinear = "modrelu", Mode = "none", InputSize = 10, HiddenSize = 8, OutputSize = 9, EnrnnN2 = 6, EnrnnNegOnes = 1,
+            Model = ModelKind.Parse("enrnn"), Nonlinear = "modrelu", Mode = "none", InputSize = 10, HiddenSize = 8, OutputSize = 9, EnrnnN2 = 6, EnrnnNegOnes = 1,
             DecoderInit = "kaiming",
         };
         var model = (EnRnn)ModelFactory.Create(spec, new torch.Generator(1, torch.CPU));

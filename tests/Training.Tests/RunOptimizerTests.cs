@@ -29,7 +29,7 @@ public class RunOptimizerTests
         var config = TestRuns.TinyCopy(modelName, ("rmsprop_lr", "0.1"), ("rmsprop_constr_lr", "0.01"), ("alpha", "0.9"));
         var spec = new ModelSpec
         {
-            Model = modelName, Nonlinear = "modrelu", Mode = modelName == "exprnn" ? "exprnn" : "none", InputSize = 2, HiddenSize = 4, OutputSize = 2,
+            Model = ModelKind.Parse(modelName), Nonlinear = "modrelu", Mode = modelName == "exprnn" ? "exprnn" : "none", InputSize = 2, HiddenSize = 4, OutputSize = 2,
             TDecay = decay, DType = ScalarType.Float64,
         };
         var model = ModelFactory.Create(spec, new Generator(3, torch.CPU));

@@ -1,54 +1,37 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using AsRnnGrid.Actors.Sweep;
 using AsRnnGrid.Training.Loop;
 
 namespace AsRnnGrid.Actors.Cli;
 
-/// <summary>
-/// Machine-readable progress on stdout, one JSON object per line, for the sweep's trainer actors:
-/// {"event":"started"|"resumed"|"log"|"heartbeat"|"checkpoint"|"warning"|"finished", ...}.
-/// </summary>
+/// <summary>Machine-readable progress on stdout for the sweep's trainer actors: one <see cref="ChildProgress"/> line per event.</summary>
 public sealed class JsonProgressObserver(TextWriter output) : ITrainingObserver
 {
     readonly object _gate = new();
     long? _totalSteps;
 
-    void Emit(JsonObject o)
+    void Emit(ChildProgress progress)
     {
+        var line = progress.ToLine();
         lock (_gate)
         {
-            output.WriteLine(o.ToJsonString());
+            output.WriteLine(line);
             output.Flush();
         }
     }
 
     public void Planned(long totalSteps) => _totalSteps = totalSteps;
 
-    public void Started(long parameters, string device) =>
-        Emit(new() { ["event"] = "started", ["parameters"] = parameters, ["device"] = device, ["total_steps"] = _totalSteps });
+    public void Started(long parameters, string device) => Emit(new ChildProgress.Started(parameters, device, _totalSteps));
 
-    public void Heartbeat(long step, double elapsed) => Emit(new() { ["event"] = "heartbeat", ["step"] = step, ["elapsed"] = elapsed });
+    public void Heartbeat(long step, double elapsed) => Emit(new ChildProgress.Heartbeat(step, elapsed));
 
-    public void Resumed(long step, int epoch, string checkpoint) =>
-        Emit(new() { ["event"] = "resumed", ["step"] = step, ["epoch"] = epoch, ["checkpoint"] = checkpoint });
+    public void Resumed(long step, int epoch, string checkpoint) => Emit(new ChildProgress.Resumed(step, epoch, checkpoint));
 
-    public void Logged(MetricsPoint point)
-    {
-        var o = JsonSerializer.SerializeToNode(point, MetricsJson.Options)!.AsObject();
-        o["event"] = "log";
-        if (point.IterationsPerSecond is { } rate) o["iterations_per_second"] = rate;
-        Emit(o);
-    }
+    public void Logged(MetricsPoint point) => Emit(new ChildProgress.Logged(point));
 
-    public void CheckpointWritten(long step, string path, double seconds) =>
-        Emit(new() { ["event"] = "checkpoint", ["step"] = step, ["path"] = path, ["seconds"] = seconds });
+    public void CheckpointWritten(long step, string path, double seconds) => Emit(new ChildProgress.CheckpointWritten(step, path, seconds));
 
-    public void Warning(string message) => Emit(new() { ["event"] = "warning", ["message"] = message });
+    public void Warning(string message) => Emit(new ChildProgress.Warning(message));
 
-    public void Finished(RunResult result)
-    {
-        var o = JsonSerializer.SerializeToNode(result, MetricsJson.Options)!.AsObject();
-        o["event"] = "finished";
-        Emit(o);
-    }
+    public void Finished(RunResult result) => Emit(new ChildProgress.Finished(result));
 }

@@ -14,7 +14,7 @@ public static class TrainCommand
     public static Command Build()
     {
         var command = new Command("train", "train one model on one task; resumes from the run folder's newest checkpoint");
-        var trainOptions = TrainOption.All.Select(o => (o, new Option<string>("--" + o.Name) { Description = o.Attribute.Help, HelpName = HelpName(o) })).ToArray();
+        var trainOptions = TrainOption.All.Select(o => (o, new Option<string>("--" + o.Name) { Description = o.Help, HelpName = HelpName(o) })).ToArray();
         foreach (var (_, option) in trainOptions) command.Options.Add(option);
         var outOption = new Option<string>("--out") { Description = "run folder (default runs/<task>-<model>-h<hidden>-s<seed>)" };
         var restart = new Option<bool>("--restart") { Description = "start over; the folder's old files are moved into previous-*/ (nothing is deleted)" };
@@ -39,7 +39,7 @@ public static class TrainCommand
         command.SetAction(parsed =>
         {
             var values = new List<KeyValuePair<string, string>>();
-            if (parsed.GetValue(config) is { } configFile) values.AddRange(RunYamlReader.Read(configFile));
+            if (parsed.GetValue(config) is { } configFile) values.AddRange(RunYaml.ReadValues(configFile));
             foreach (var (trainOption, option) in trainOptions)
                 if (parsed.GetResult(option) is not null && parsed.GetValue(option) is { } text)
                     values.Add(new(trainOption.Name, text));
@@ -54,10 +54,7 @@ public static class TrainCommand
             var run = new TrainingRun(runConfig, folder, observer, new TrainingRunOptions
             {
                 Restart = parsed.GetValue(restart),
-                FailAtStep = parsed.GetValue(failAt),
-                NanAtStep = parsed.GetValue(nanAt),
-                HangAtStep = parsed.GetValue(hangAt),
-                OutOfMemoryAtStep = parsed.GetValue(oomAt),
+                Faults = new InjectedFaults { FailAtStep = parsed.GetValue(failAt), NanAtStep = parsed.GetValue(nanAt), HangAtStep = parsed.GetValue(hangAt), OutOfMemoryAtStep = parsed.GetValue(oomAt) },
             });
             var result = run.Run(signals.Token);
             return result.Status switch
@@ -70,6 +67,6 @@ public static class TrainCommand
         return command;
     }
 
-    static string HelpName(TrainOption o) => o.Attribute.Choices.Length > 0 ? string.Join("|", o.Attribute.Choices)
+    static string HelpName(TrainOption o) => o.Choices.Count > 0 ? string.Join("|", o.Choices)
         : o.ValueType == typeof(double) ? "number" : o.ValueType == typeof(string) ? "text" : o.ValueType == typeof(bool) ? "true|false" : "integer";
 }

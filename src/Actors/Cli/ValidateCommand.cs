@@ -39,7 +39,7 @@ public static class ValidateCommand
         {
             var c = run.Config;
             table.AddRow(
-                Markup.Escape(run.Id), Markup.Escape(run.Experiment), c.Task, c.Model,
+                Markup.Escape(run.Id), Markup.Escape(run.Experiment), c.Task.Name, c.Model.Name,
                 c.HiddenSize.ToString(CultureInfo.InvariantCulture),
                 $"{Rate(c.RmspropLr)} / {(c.UsesRecurrentRate ? Rate(c.RmspropConstrLr) : "-")}",
                 c.IsEpochTask ? $"{c.Epochs} epochs" : $"{c.Iterations} iterations",

@@ -1,4 +1,3 @@
-using AsRnnGrid.Data;
 using AsRnnGrid.Training.Configuration;
 
 namespace AsRnnGrid.Actors.Grid;
@@ -9,30 +8,21 @@ namespace AsRnnGrid.Actors.Grid;
 /// </summary>
 static class DataFilesCheck
 {
-    static readonly string[] MnistFiles = [MnistDataset.TrainImages, MnistDataset.TrainLabels, MnistDataset.TestImages, MnistDataset.TestLabels];
-    static readonly string[] PtbFiles = [PtbCorpus.TrainFile, PtbCorpus.ValidFile, PtbCorpus.TestFile];
-
     /// <summary>Null when the task needs no files or finds them all, otherwise what is wrong (one line).</summary>
     public static string? Problem(RunConfig config)
     {
-        var (kind, needed) = config.Task switch
-        {
-            "smnist" or "pmnist" => ("MNIST", MnistFiles),
-            "ptb" => ("PTB", PtbFiles),
-            _ => ("", Array.Empty<string>()),
-        };
-        if (needed.Length == 0) return null;
+        if (config.Task.Data is not { } data) return null;
         var dir = config.DataDir;
         if (!Directory.Exists(dir))
-            return $"data_dir {dir} does not exist (task {config.Task} needs the {kind} files {string.Join(", ", needed)} there)";
-        var missing = needed.Where(name => !Present(dir, name, gzipAllowed: kind == "MNIST")).ToList();
+            return $"data_dir {dir} does not exist (task {config.Task} needs the {data.Kind} files {string.Join(", ", data.Names)} there)";
+        var missing = data.Names.Where(name => !Present(dir, name, data.GzipAllowed)).ToList();
         if (missing.Count == 0) return null;
-        return kind == "MNIST"
+        return data.GzipAllowed
             ? $"data_dir {dir} has no {string.Join(", ", missing)} (raw or .gz), needed by task {config.Task}"
             : $"data_dir {dir} has no {string.Join(", ", missing)}, needed by task {config.Task}";
     }
 
-    // MnistDataset.Load takes NAME.gz or NAME.
+    // A task that takes NAME.gz takes NAME too (MnistDataset.Load).
     static bool Present(string dir, string name, bool gzipAllowed) =>
         File.Exists(Path.Combine(dir, name)) || (gzipAllowed && File.Exists(Path.Combine(dir, name + ".gz")));
 }

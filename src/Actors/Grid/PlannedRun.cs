@@ -4,9 +4,10 @@ namespace AsRnnGrid.Actors.Grid;
 
 /// <summary>
 /// One run of a sweep. <see cref="Id"/> is the experiment's name and a short hash of the resolved configuration,
-/// so it stays the same when the file is read again and other runs are added. <see cref="Options"/> are the
-/// option values as text, in the order they were merged (defaults, fixed keys, grid, variant, seed): the
-/// trainer passes them to `asrnn-grid train` (adding only --device and --out).
+/// so it stays the same when the file is read again and other runs are added. <see cref="Config"/> is the run's
+/// configuration, resolved once here: the supervisor writes the run's run.yaml from it and the child trains that file.
+/// <see cref="Options"/> are the values it was built from, as written, in the order they were merged (defaults, fixed
+/// keys, grid, variant, seed; data_dir made absolute).
 /// </summary>
 public sealed record PlannedRun(string Id, string Experiment, IReadOnlyList<KeyValuePair<string, string>> Options, RunConfig Config)
 {

@@ -1,4 +1,5 @@
 using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Tasks;
 using YamlDotNet.Core;
 
 namespace AsRnnGrid.Actors.Grid;
@@ -12,12 +13,12 @@ static class SweepExpansion
 {
     const string DataDir = "data_dir", Task = "task";
 
-    public static IReadOnlyList<PlannedRun> Expand(SweepYaml yaml, SweepFile file)
+    public static IReadOnlyList<PlannedRun> Expand(YamlFile yaml, SweepFile file)
     {
         string folder = Path.GetDirectoryName(Path.GetFullPath(yaml.File))!;
         var runs = new List<PlannedRun>();
         var origins = new Dictionary<string, Mark>(StringComparer.Ordinal);
-        var checkedData = new HashSet<(string, string)>();
+        var checkedData = new HashSet<(TaskKind, string)>();
         foreach (var experiment in file.Experiments)
         {
             IReadOnlyList<Variant?> variants = experiment.Variants.Count > 0 ? [.. experiment.Variants] : [null];
@@ -72,8 +73,8 @@ static class SweepExpansion
             if (merged.Skip(i + 1).Any(s => s.Key == key)) continue;
             options.Add(new(key, key == DataDir ? Path.GetFullPath(Path.Combine(folder, value)) : value));
         }
-        var task = options.LastOrDefault(kv => kv.Key == Task).Value ?? "copy";
-        if (task is "smnist" or "pmnist" or "ptb" && !options.Any(kv => kv.Key == DataDir))
+        var task = options.LastOrDefault(kv => kv.Key == Task).Value is { } text ? (TaskKind)TrainOption.Get(Task).Parse(text) : new RunConfig().Task;
+        if (task.Data is not null && !options.Any(kv => kv.Key == DataDir))
             options.Add(new(DataDir, Path.Combine(folder, new RunConfig().DataDir)));
         return options;
     }

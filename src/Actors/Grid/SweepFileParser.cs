@@ -33,7 +33,7 @@ static partial class SweepFileParser
     static readonly string[] SweepKeys = [Results, .. Numbers.Select(n => n.Name), GpuShareKey, Defaults, Experiments];
     static readonly string[] ExperimentKeys = [Name, Grid, Variants, Seeds];
 
-    public static SweepFile Parse(SweepYaml yaml)
+    public static SweepFile Parse(YamlFile yaml)
     {
         string folder = Path.GetDirectoryName(Path.GetFullPath(yaml.File))!;
         if (yaml.Root is null)
@@ -72,7 +72,7 @@ static partial class SweepFileParser
         return new SweepFile(settings, defaults, experiments);
     }
 
-    static ConfigurationException UnknownSweepKey(SweepYaml yaml, string key, YamlNode keyNode)
+    static ConfigurationException UnknownSweepKey(YamlFile yaml, string key, YamlNode keyNode)
     {
         if (TrainOption.Find(key) is not null)
             return yaml.Error(keyNode, $"{key} is a train option: put it under defaults: or in an experiment");
@@ -93,7 +93,7 @@ static partial class SweepFileParser
         _ => throw new InvalidOperationException(key),
     };
 
-    static double ParseNumber(SweepYaml yaml, YamlScalarNode node, (string Name, bool Integer, double Min, double Max) number)
+    static double ParseNumber(YamlFile yaml, YamlScalarNode node, (string Name, bool Integer, double Min, double Max) number)
     {
         var text = (node.Value ?? "").Trim();
         double x;
@@ -111,14 +111,14 @@ static partial class SweepFileParser
     }
 
     /// <summary>A value spelled as the enum's one spelling (<see cref="EnumText"/>).</summary>
-    static T ParseEnum<T>(SweepYaml yaml, YamlScalarNode node, string key) where T : struct, Enum
+    static T ParseEnum<T>(YamlFile yaml, YamlScalarNode node, string key) where T : struct, Enum
     {
         var text = (node.Value ?? "").Trim();
         return EnumText.TryParse<T>(text, out var value) ? value
             : throw yaml.Error(node, $"{key}: '{text}' is not one of {string.Join(", ", Enum.GetValues<T>().Select(v => v.Text()))}");
     }
 
-    static IReadOnlyList<OptionSetting> ParseDefaults(SweepYaml yaml, YamlNode node)
+    static IReadOnlyList<OptionSetting> ParseDefaults(YamlFile yaml, YamlNode node)
     {
         var settings = new List<OptionSetting>();
         foreach (var (key, keyNode, value) in yaml.Entries(yaml.Mapping(node, Defaults)))
@@ -130,7 +130,7 @@ static partial class SweepFileParser
         return settings;
     }
 
-    static IReadOnlyList<ExperimentEntry> ParseExperiments(SweepYaml yaml, YamlNode node)
+    static IReadOnlyList<ExperimentEntry> ParseExperiments(YamlFile yaml, YamlNode node)
     {
         var experiments = new List<ExperimentEntry>();
         var names = new Dictionary<string, Mark>(StringComparer.Ordinal);
@@ -145,7 +145,7 @@ static partial class SweepFileParser
         return experiments;
     }
 
-    static ExperimentEntry ParseExperiment(SweepYaml yaml, YamlMappingNode map)
+    static ExperimentEntry ParseExperiment(YamlFile yaml, YamlMappingNode map)
     {
         string? name = null;
         Mark nameAt = map.Start;
@@ -195,14 +195,14 @@ static partial class SweepFileParser
         return new ExperimentEntry(name, map.Start, nameAt, fixedSettings, grid, variants, seeds);
     }
 
-    static void CheckOptionKey(SweepYaml yaml, string key, YamlNode keyNode, IEnumerable<string> valid)
+    static void CheckOptionKey(YamlFile yaml, string key, YamlNode keyNode, IEnumerable<string> valid)
     {
         if (TrainOption.Find(key) is null)
             throw yaml.Error(keyNode, $"unknown key '{key}'{NearestName.Suggestion(key, valid)}");
     }
 
     /// <summary>A train option's value: one scalar that the option parses (its message, at the value's position).</summary>
-    static OptionSetting Option(SweepYaml yaml, string key, YamlScalarNode keyNode, YamlNode value)
+    static OptionSetting Option(YamlFile yaml, string key, YamlScalarNode keyNode, YamlNode value)
     {
         CheckOptionKey(yaml, key, keyNode, TrainOption.Names);
         var scalar = yaml.Scalar(value, key);
@@ -219,7 +219,7 @@ static partial class SweepFileParser
     }
 
     /// <summary>A seed is a random_seed value; its errors say seeds, the key the user wrote.</summary>
-    static OptionSetting Seed(SweepYaml yaml, YamlScalarNode keyNode, YamlNode value)
+    static OptionSetting Seed(YamlFile yaml, YamlScalarNode keyNode, YamlNode value)
     {
         const string option = "random_seed";
         var scalar = yaml.Scalar(value, Seeds);

@@ -1,3 +1,4 @@
+using AsRnnGrid.Training.Configuration;
 namespace AsRnnGrid.Actors.Grid;
 
 /// <summary>
@@ -9,7 +10,7 @@ public static class SweepFileReader
 {
     public static SweepDefinition Read(string path)
     {
-        var yaml = SweepYaml.Load(path);
+        var yaml = YamlFile.Load(path);
         var file = SweepFileParser.Parse(yaml);
         return file.Settings with { Runs = SweepExpansion.Expand(yaml, file) };
     }

@@ -1,3 +1,6 @@
+using AsRnnGrid.Training.Models;
+using AsRnnGrid.Training.Tasks;
+
 namespace AsRnnGrid.Actors.Report;
 
 /// <summary>
@@ -7,8 +10,8 @@ namespace AsRnnGrid.Actors.Report;
 public sealed record ConfigurationSummary
 {
     public required string Experiment { get; init; }
-    public required string Task { get; init; }
-    public required string Model { get; init; }
+    public required TaskKind Task { get; init; }
+    public required ModelKind Model { get; init; }
     public required int HiddenSize { get; init; }
     /// <summary>The options besides model and hidden size in which this row differs from the experiment's others ("delay_length=1000"); empty if none.</summary>
     public required string Setting { get; init; }

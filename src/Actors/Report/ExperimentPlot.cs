@@ -48,7 +48,7 @@ public static class ExperimentPlot
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel(experiment.Metric.YLabel);
         // Accuracy rises to the top right, losses fall to the bottom: the legend goes where the curves are not.
-        plot.ShowLegend(experiment.Task is "smnist" or "pmnist" ? Alignment.LowerRight : Alignment.UpperRight);
+        plot.ShowLegend(experiment.Metric.Rises ? Alignment.LowerRight : Alignment.UpperRight);
         return plot;
     }
 

@@ -1,15 +1,16 @@
+using AsRnnGrid.Training.Tasks;
 using AsRnnGrid.Training.Configuration;
 
 namespace AsRnnGrid.Actors.Report;
 
 /// <summary>One experiment of the sweep: its task, its rows (a configuration each) and the runs behind them.</summary>
-public sealed record ExperimentSummary(string Name, string Task, TaskMetric Metric, IReadOnlyList<ConfigurationSummary> Rows)
+public sealed record ExperimentSummary(string Name, TaskKind Task, TaskMetric Metric, IReadOnlyList<ConfigurationSummary> Rows)
 {
     /// <summary>The figure's file name without extension, unique within the report.</summary>
     public string PlotName { get; init; } = ReportFiles.PlotName(Name);
 
     /// <summary>"copy", or "long delays (task copy)" where the name does not say the task.</summary>
-    public string Heading => Name == Task ? Name : $"{Name} (task {Task})";
+    public string Heading => Name == Task.Name ? Name : $"{Name} (task {Task})";
 
     /// <summary>Groups the runs by experiment, then by configuration (every trajectory option but the seed).</summary>
     public static IReadOnlyList<ExperimentSummary> Build(IEnumerable<ReportRun> runs, Func<RunConfig, long> countParameters)
@@ -21,12 +22,12 @@ public sealed record ExperimentSummary(string Name, string Task, TaskMetric Metr
             foreach (var byTask in experiment.GroupBy(r => r.Task))
             {
                 string name = experiment.Select(r => r.Task).Distinct().Count() > 1 ? $"{experiment.Key} ({byTask.Key})" : experiment.Key;
-                var metric = TaskMetric.For(byTask.Key);
+                var metric = byTask.Key.Metric;
                 var varying = VaryingOptions(byTask.Where(r => r.ConfigFromRun).Select(r => r.Config).ToList());
                 var rows = byTask
                     .GroupBy(r => (r.Model, r.HiddenSize, Setting: SettingOf(r, varying)))
                     .Select(g => Row(name, metric, g.Key.Setting, g.OrderBy(r => r.Seed).ToList(), countParameters))
-                    .OrderBy(r => ModelOrder(r.Model)).ThenBy(r => r.Model, StringComparer.Ordinal)
+                    .OrderBy(r => r.Model.ReportPosition)
                     .ThenBy(r => r.HiddenSize).ThenBy(r => r.Setting, StringComparer.Ordinal)
                     .ToList();
                 experiments.Add(new ExperimentSummary(name, byTask.Key, metric, rows));
@@ -84,11 +85,4 @@ public sealed record ExperimentSummary(string Name, string Task, TaskMetric Metr
         var keys = ConfigHash.TrajectoryKeys(run.Config);
         return string.Join(", ", varying.Select(k => $"{k}={keys[k]}"));
     }
-
-    /// <summary>The papers' order of models: the proposed one first, the baselines after.</summary>
-    static int ModelOrder(string model) => model switch
-    {
-        "asrnn" => 0, "exprnn" => 1, "dtriv" => 2, "scornn" => 3, "rnn" => 4, "lstm" => 5,
-        "nnrnn" => 6, "enrnn" => 7, "nru" => 8, "gru" => 9, "glstm" => 10, _ => 11,
-    };
 }

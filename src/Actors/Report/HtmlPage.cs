@@ -34,7 +34,7 @@ public static class HtmlPage
             body.Add(new XElement(Xhtml + "h2", e.Heading));
             body.Add(Table(e));
             foreach (var source in e.Rows.Select(r => r.Published?.Section).OfType<string>().Distinct())
-                body.Add(new XElement(Xhtml + "p", new XAttribute("class", "source"), $"Published: {source}, /work/shared/specs/models.md."));
+                body.Add(new XElement(Xhtml + "p", new XAttribute("class", "source"), $"Published: {source} (AsRnnGrid docs/models.md)."));
             if (svgByExperiment.TryGetValue(e.Name, out var svg))
                 body.Add(new XElement(Xhtml + "figure", InlineSvg(svg, $"f{figure++}-")));
         }

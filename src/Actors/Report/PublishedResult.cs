@@ -7,7 +7,7 @@ namespace AsRnnGrid.Actors.Report;
 /// </summary>
 public sealed record PublishedResult
 {
-    /// <summary>Where it comes from: the section of /work/shared/specs/models.md and the source it quotes.</summary>
+    /// <summary>Where it comes from: the section of docs/models.md and the source it quotes.</summary>
     public required string Section { get; init; }
     public required string Task { get; init; }
     public required string Model { get; init; }

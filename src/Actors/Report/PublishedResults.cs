@@ -3,7 +3,7 @@ using AsRnnGrid.Training.Configuration;
 namespace AsRnnGrid.Actors.Report;
 
 /// <summary>
-/// The published results of /work/shared/specs/models.md §7, copied as data: the rows the reference (REF) reports, and
+/// The published results of docs/models.md §7, copied as data: the rows the reference (REF) reports, and
 /// nnRNN's own PTB row from the nnRNN README (§7.3; Adam and clipping, "changes from paper"), the only published number
 /// of the other models. The README's expRNN and LSTM rows of that table are left out: they would sit beside REF's rows
 /// of the same models under another protocol. §7.4 (adding) has no published numbers.
@@ -75,7 +75,7 @@ public static class PublishedResults
 
     /// <summary>The published result of this configuration, or null where the specification has none.</summary>
     public static PublishedResult? Match(RunConfig config) => All.FirstOrDefault(p =>
-        p.Task == config.Task && p.Model == config.Model && p.HiddenSize == config.HiddenSize
+        p.Task == config.Task.Name && p.Model == config.Model.Name && p.HiddenSize == config.HiddenSize
         && (p.DelayLength is null || p.DelayLength == config.DelayLength)
         && (p.RecallLength is null || p.RecallLength == config.RecallLength)
         && (p.Bptt is null || p.Bptt == config.Bptt));

@@ -1,3 +1,5 @@
+using AsRnnGrid.Training.Models;
+using AsRnnGrid.Training.Tasks;
 using AsRnnGrid.Training.Configuration;
 using AsRnnGrid.Training.Loop;
 
@@ -21,8 +23,8 @@ public sealed record ReportRun
     public RunResult? Result { get; init; }
     public IReadOnlyList<MetricsPoint> Points { get; init; } = [];
 
-    public string Task => Config.Task;
-    public string Model => Config.Model;
+    public TaskKind Task => Config.Task;
+    public ModelKind Model => Config.Model;
     public int HiddenSize => Config.HiddenSize;
     public long Seed => Config.RandomSeed;
 }

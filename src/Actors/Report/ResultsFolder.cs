@@ -1,6 +1,7 @@
+using AsRnnGrid.Training.Models;
+using AsRnnGrid.Training.Tasks;
 using System.Globalization;
 using System.Text.Json;
-using AsRnnGrid.Actors.Cli;
 using AsRnnGrid.Actors.Sweep;
 using AsRnnGrid.Training.Configuration;
 using AsRnnGrid.Training.Loop;
@@ -74,7 +75,7 @@ public static class ResultsFolder
             warn($"{folder}: no run.yaml, left out");
             return null;
         }
-        var (config, fromRun, configProblem) = ReadConfig(folder, "copy", "asrnn", 2, 0);
+        var (config, fromRun, configProblem) = ReadConfig(folder, null, null, 2, 0);
         if (!fromRun)
         {
             warn(configProblem!);
@@ -97,7 +98,7 @@ public static class ResultsFolder
         };
     }
 
-    static (RunConfig Config, bool FromRun, string? Problem) ReadConfig(string folder, string task, string model, int hidden, long seed)
+    static (RunConfig Config, bool FromRun, string? Problem) ReadConfig(string folder, string? task, string? model, int hidden, long seed)
     {
         var runYaml = Path.Combine(folder, "run.yaml");
         string? problem = null;
@@ -105,7 +106,7 @@ public static class ResultsFolder
         {
             try
             {
-                return (RunConfigBuilder.Build(RunYamlReader.Read(runYaml)), true, null);
+                return (RunYaml.Read(runYaml), true, null);
             }
             catch (ConfigurationException e)
             {
@@ -113,7 +114,11 @@ public static class ResultsFolder
             }
         }
         // Not started yet (or unreadable): the task's defaults with what the sweep says of the run.
-        var config = TaskDefaults.For(task) with { Model = model, RandomSeed = seed };
+        var defaults = new RunConfig();
+        var config = (task is null ? defaults.Task : TaskKind.Parse(task)).Defaults with
+        {
+            Model = model is null ? defaults.Model : ModelKind.Parse(model), RandomSeed = seed,
+        };
         if (hidden > 0) config = config with { HiddenSize = hidden };
         return (config, false, problem);
     }

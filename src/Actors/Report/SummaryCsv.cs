@@ -24,7 +24,7 @@ public static class SummaryCsv
         {
             string[] cells =
             [
-                row.Experiment, row.Task, row.Model, Int(row.HiddenSize), row.Setting, Int(row.Parameters), row.Metric.Key,
+                row.Experiment, row.Task.Name, row.Model.Name, Int(row.HiddenSize), row.Setting, Int(row.Parameters), row.Metric.Key,
                 Number(row.Value?.Mean), Number(row.Value?.Std), Int(row.Value?.Count ?? 0), Number(row.Baseline),
                 row.Published?.Text ?? "", Number(row.Published?.Value), Number(row.Published?.Std),
                 row.Published?.Parameters is { } p ? Int(p) : "", row.Published?.Section ?? "",

@@ -20,7 +20,7 @@ public static class SummaryMarkdown
             foreach (var row in e.Rows)
                 sb.Append("| ").Append(string.Join(" | ", headers.Select(h => Escape(h.Cell(row))))).Append(" |\n");
             var sources = e.Rows.Select(r => r.Published?.Section).OfType<string>().Distinct().ToList();
-            if (sources.Count > 0) sb.Append('\n').Append(string.Join("\n", sources.Select(s => $"Published: {Escape(s)}, /work/shared/specs/models.md."))).Append('\n');
+            if (sources.Count > 0) sb.Append('\n').Append(string.Join("\n", sources.Select(s => $"Published: {Escape(s)} (AsRnnGrid docs/models.md)."))).Append('\n');
             sb.Append($"\n![{Escape(e.Name)}]({e.PlotName}.png)\n\n");
         }
         if (notes.Count > 0)
@@ -36,7 +36,7 @@ public static class SummaryMarkdown
     {
         var columns = new List<(string, bool, Func<ConfigurationSummary, string>)>
         {
-            ("model", false, r => r.Model),
+            ("model", false, r => r.Model.Name),
             ("hidden size", true, r => r.HiddenSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         if (e.Rows.Any(r => r.Setting.Length > 0)) columns.Add(("setting", false, r => r.Setting));

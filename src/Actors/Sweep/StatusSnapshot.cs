@@ -56,8 +56,8 @@ public static class StatusSnapshot
         {
             Id = r.Id,
             Experiment = r.Experiment,
-            Task = config.Task,
-            Model = config.Model,
+            Task = config.Task.Name,
+            Model = config.Model.Name,
             HiddenSize = config.HiddenSize,
             Seed = config.RandomSeed,
             State = r.State,

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using AsRnnGrid.Actors.Sweep.Book;
 using AsRnnGrid.Actors.Sweep.Gpu;
+using AsRnnGrid.Training.Configuration;
 
 namespace AsRnnGrid.Actors.Sweep;
 
@@ -36,8 +37,11 @@ public static class SweepProtocol
     /// <summary>Supervisor → trainer: the registration was refused (wrong token, unknown sweep).</summary>
     public sealed record TrainerRefused(string Reason) : ISweepMessage;
 
-    /// <summary>Supervisor → trainer: train this run (its options as `asrnn-grid train` takes them) in this folder.</summary>
-    public sealed record AssignRun(string RunId, int Attempt, IReadOnlyList<KeyValuePair<string, string>> Options, string Folder) : ISweepMessage;
+    /// <summary>
+    /// Supervisor → trainer: train this run in this folder. <paramref name="Config"/> is the run's configuration as the sweep
+    /// resolved it; the folder's run.yaml, written from it before this message (<see cref="RunDispatch"/>), is what the child trains.
+    /// </summary>
+    public sealed record AssignRun(string RunId, int Attempt, RunConfig Config, string Folder) : ISweepMessage;
 
     /// <summary>Trainer → supervisor: the run is alive (a log point, or a heartbeat with only the step).</summary>
     public sealed record RunProgress(string RunId, int Attempt, long Step, long? TotalSteps, double? Loss, double? Metric,

@@ -230,7 +230,7 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
     void HandOut(RunHandedOut h)
     {
         var run = _book.Find(h.RunId)!.Plan!;
-        _trainerRefs.GetValueOrDefault(h.Trainer)?.Tell(new AssignRun(h.RunId, h.Attempt, run.Options, run.Folder(_sweep.Results)));
+        _trainerRefs.GetValueOrDefault(h.Trainer)?.Tell(RunDispatch.Assign(run, h.Attempt, _sweep.Results));
     }
 
     void Notice(string text)

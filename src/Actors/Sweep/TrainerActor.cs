@@ -2,6 +2,8 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Event;
 using AsRnnGrid.Actors.Sweep.Gpu;
+using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Loop;
 using static AsRnnGrid.Actors.Sweep.SweepProtocol;
 
 namespace AsRnnGrid.Actors.Sweep;
@@ -178,14 +180,9 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
             _supervisor.Tell(new RunEnded(run.RunId, run.Attempt, RunEndOutcome.Requeue, $"{_settings.Name} is busy with {_current.Run.RunId}", null));
             return;
         }
-        var args = new List<string> { "train" };
-        foreach (var (key, value) in run.Options)
-        {
-            if (key == "device") continue;
-            args.Add("--" + key);
-            args.Add(value);
-        }
-        args.AddRange(["--device", _settings.Device, "--out", run.Folder, "--progress", "json", "--stop-with-parent"]);
+        // The child trains what the sweep resolved: the run.yaml the supervisor wrote from the run's configuration.
+        var args = new List<string> { "train", "--config", Path.Combine(run.Folder, RunYaml.FileName), "--out", run.Folder,
+            "--device", _settings.Device, "--progress", "json", "--stop-with-parent" };
         args.AddRange(_settings.Faults.ArgumentsFor(run.RunId, run.Attempt));
         var self = Self;
         var attempt = run.Attempt;
@@ -206,36 +203,35 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
     void OnLine(Current c, string text)
     {
         c.LastHeard = DateTime.UtcNow;
-        if (ProgressLine.Parse(text) is not { } line) return;
         var run = c.Run;
-        switch (line.Event)
+        switch (ChildProgress.Parse(text))
         {
-            case "started":
-                _supervisor.Tell(new RunProgress(run.RunId, run.Attempt, line.Step, line.TotalSteps, null, null, null, null, null));
+            case ChildProgress.Started started:
+                _supervisor.Tell(new RunProgress(run.RunId, run.Attempt, 0, started.TotalSteps, null, null, null, null, null));
                 break;
-            case "resumed":
-                _supervisor.Tell(new RunResumed(run.RunId, run.Attempt, line.Step));
+            case ChildProgress.Resumed resumed:
+                _supervisor.Tell(new RunResumed(run.RunId, run.Attempt, resumed.Step));
                 break;
-            case "log":
+            case ChildProgress.Logged { Point: var point }:
             {
-                var (metric, name) = line.Metric();
-                _supervisor.Tell(new RunProgress(run.RunId, run.Attempt, line.Step, null, line.Number("loss"), metric, name,
-                    line.Number("iterations_per_second"), line.Number("elapsed")));
+                var (metric, name) = run.Config.Task.Headline(point);
+                _supervisor.Tell(new RunProgress(run.RunId, run.Attempt, point.Step, null, point.Loss, metric, name, point.IterationsPerSecond, point.Elapsed));
                 break;
             }
-            case "heartbeat":
-                _supervisor.Tell(new RunProgress(run.RunId, run.Attempt, line.Step, null, null, null, null, null, line.Number("elapsed")));
+            case ChildProgress.Heartbeat heartbeat:
+                _supervisor.Tell(new RunProgress(run.RunId, run.Attempt, heartbeat.Step, null, null, null, null, null, heartbeat.Elapsed));
                 break;
-            case "checkpoint":
-                _supervisor.Tell(new RunCheckpointed(run.RunId, run.Attempt, line.Step));
+            case ChildProgress.CheckpointWritten checkpoint:
+                _supervisor.Tell(new RunCheckpointed(run.RunId, run.Attempt, checkpoint.Step));
                 break;
-            case "warning":
-                _log.Warning("{0}: {1}", run.RunId, line.Text("message"));
+            case ChildProgress.Warning warning:
+                _log.Warning("{0}: {1}", run.RunId, warning.Message);
                 break;
-            case "finished":
-                c.FinishedStatus = line.Text("status");
-                c.FinishedReason = line.Text("reason");
-                c.Summary = line.Summary();
+            case ChildProgress.Finished { Result: var result }:
+                c.FinishedStatus = result.Status;
+                c.FinishedReason = result.Reason;
+                var (value, metricName) = run.Config.Task.Summary(result);
+                c.Summary = new RunSummary(result.Steps, result.FinalLoss, value, metricName, result.Elapsed);
                 break;
         }
     }

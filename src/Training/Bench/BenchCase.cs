@@ -36,7 +36,7 @@ public sealed record BenchCase(string Task, string Model, int Hidden)
         var task = parts[0].Trim();
         if (!Tasks.Contains(task))
             throw new ConfigurationException($"bench case '{text}': task '{task}' is not one of {string.Join(", ", Tasks)}{NearestName.Suggestion(task, Tasks)}");
-        var model = (string)TrainOption.Get("model").Parse(parts[1]);
+        var model = ((Models.ModelKind)TrainOption.Get("model").Parse(parts[1])).Name;
         if (!int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var hidden) || hidden < 2)
             throw new ConfigurationException($"bench case '{text}': hidden size '{parts[2]}' is not an integer of at least 2");
         return new BenchCase(task, model, hidden);

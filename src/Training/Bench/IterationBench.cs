@@ -30,7 +30,7 @@ public static class IterationBench
         if (c.Task == "ptb") values.Add(new("bptt", Text(steps)));
         if (c.Task == "copy")
         {
-            int recall = TaskDefaults.For("copy").RecallLength;
+            int recall = TaskKind.Parse(c.Task).Defaults.RecallLength;
             if (steps < 2 * recall + 1)
                 throw new ConfigurationException($"bench: the copy task needs a sequence length of at least {2 * recall + 1} (2 x recall_length + 1), got {steps}");
             values.Add(new("delay_length", Text(steps - 2 * recall)));

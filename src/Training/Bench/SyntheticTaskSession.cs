@@ -25,15 +25,15 @@ public sealed class SyntheticTaskSession : TaskSession
 
     public SyntheticTaskSession(RunConfig config, Device device, ScalarType dtype, int steps) : base(config, device, dtype)
     {
-        if (config.Task is not ("pmnist" or "smnist" or "ptb"))
+        if (config.Task is not (MnistKind or PtbKind))
             throw new ArgumentException($"synthetic data is offered for pmnist and ptb shapes, not {config.Task}");
         _steps = steps;
         _generator = new Generator((ulong)config.RandomSeed, torch.CPU);
         _orderRng = new Mt19937((uint)config.RandomSeed);
-        _order = config.Task == "ptb" ? [] : _orderRng.Permutation(MnistTrainSamples);
+        _order = config.Task is PtbKind ? [] : _orderRng.Permutation(MnistTrainSamples);
     }
 
-    bool Ptb => Config.Task == "ptb";
+    bool Ptb => Config.Task is PtbKind;
 
     public override TaskShape Shape => TaskShape.Nominal(Config) with { SequenceLength = _steps };
 

@@ -28,19 +28,46 @@ public sealed class CheckpointStore(string runFolder, int keep)
     /// <summary>The newest readable checkpoint, or null. <paramref name="warn"/> hears of every file set aside.</summary>
     public (CheckpointData Data, string Path)? LoadLatest(Action<string> warn)
     {
+        var latest = FindLatest();
+        SetAside(latest.Unreadable, warn);
+        return latest.Found is { } found ? (found.Data, found.Path) : null;
+    }
+
+    /// <summary>
+    /// The newest readable checkpoint (null if none) and the unreadable ones newer than it, changing nothing in the folder:
+    /// a run looks before it decides to take the folder over.
+    /// </summary>
+    public LatestCheckpoint FindLatest()
+    {
+        var unreadable = new List<UnreadableCheckpoint>();
         foreach (var path in List())
         {
             try
             {
-                return (CheckpointFormat.Deserialize(File.ReadAllBytes(path)), path);
+                return new LatestCheckpoint((CheckpointFormat.Deserialize(File.ReadAllBytes(path)), path), unreadable);
             }
             catch (CorruptCheckpointException e)
             {
-                var aside = path + ".corrupt";
-                File.Move(path, aside, overwrite: true);
-                warn($"checkpoint {path} is unreadable ({e.Message}); set aside as {Path.GetFileName(aside)}, trying the previous one");
+                unreadable.Add(new UnreadableCheckpoint(path, e.Message));
             }
         }
-        return null;
+        return new LatestCheckpoint(null, unreadable);
+    }
+
+    /// <summary>Renames each unreadable checkpoint *.corrupt (never deleted) so that the next look goes past it.</summary>
+    public static void SetAside(IEnumerable<UnreadableCheckpoint> unreadable, Action<string> warn)
+    {
+        foreach (var (path, problem) in unreadable)
+        {
+            var aside = path + ".corrupt";
+            File.Move(path, aside, overwrite: true);
+            warn($"checkpoint {path} is unreadable ({problem}); set aside as {Path.GetFileName(aside)}, trying the previous one");
+        }
     }
 }
+
+/// <summary>What <see cref="CheckpointStore.FindLatest"/> saw: the newest readable checkpoint, and the unreadable ones before it.</summary>
+public sealed record LatestCheckpoint((CheckpointData Data, string Path)? Found, IReadOnlyList<UnreadableCheckpoint> Unreadable);
+
+/// <summary>A checkpoint file that failed its length or checksum test, and why.</summary>
+public sealed record UnreadableCheckpoint(string Path, string Problem);

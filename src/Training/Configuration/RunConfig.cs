@@ -1,17 +1,21 @@
+using System.Text.Json.Serialization;
+using AsRnnGrid.Training.Models;
+using AsRnnGrid.Training.Tasks;
+
 namespace AsRnnGrid.Training.Configuration;
 
 /// <summary>
 /// The resolved configuration of one training run: every option of `asrnn-grid train` with the task's
-/// reference defaults filled in (see <see cref="TaskDefaults"/>). Written out as run.yaml.
+/// reference defaults filled in (see <see cref="TaskKind.Defaults"/>). Written out as run.yaml (<see cref="RunYaml"/>).
 /// </summary>
 public sealed record RunConfig
 {
-    [TrainOption("task", "copy | adding | smnist | pmnist | ptb", Choices = ["copy", "adding", "smnist", "pmnist", "ptb"])]
-    public string Task { get; init; } = "copy";
+    // The choices of task and model are the registries' (TaskRegistry, ModelRegistry); the help lists them.
+    [TrainOption("task", "")]
+    public TaskKind Task { get; init; } = TaskRegistry.Tasks.All[0];
 
-    [TrainOption("model", "asrnn | exprnn | dtriv | scornn | rnn | lstm | gru | glstm | nnrnn | enrnn | nru",
-        Choices = ["asrnn", "exprnn", "dtriv", "scornn", "rnn", "lstm", "gru", "glstm", "nnrnn", "enrnn", "nru"])]
-    public string Model { get; init; } = "asrnn";
+    [TrainOption("model", "")]
+    public ModelKind Model { get; init; } = ModelRegistry.Models.All[0];
 
     [TrainOption("nonlinear", "auto (the model's own) | asrnn | modrelu | tanh (rnn only, a new variant)", Choices = ["auto", "asrnn", "modrelu", "tanh"])]
     public string Nonlinear { get; init; } = "auto";
@@ -203,8 +207,8 @@ public sealed record RunConfig
     public int KeepCheckpoints { get; init; } = 2;
 
     /// <summary>False for the models with one learning rate (rmsprop_constr_lr unused): the gated models and NRU.</summary>
-    public bool UsesRecurrentRate => Model is not ("lstm" or "gru" or "glstm" or "nru");
+    [JsonIgnore] public bool UsesRecurrentRate => Model.UsesRecurrentRate;
 
     /// <summary>True for the tasks measured in epochs.</summary>
-    public bool IsEpochTask => Task is "smnist" or "pmnist" or "ptb";
+    [JsonIgnore] public bool IsEpochTask => Task.IsEpochTask;
 }

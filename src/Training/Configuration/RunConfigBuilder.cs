@@ -1,4 +1,4 @@
-using System.Text;
+using AsRnnGrid.Training.Tasks;
 
 namespace AsRnnGrid.Training.Configuration;
 
@@ -9,27 +9,11 @@ public static class RunConfigBuilder
     {
         var list = values.ToList();
         foreach (var (name, _) in list) TrainOption.Get(name);
-        string task = list.LastOrDefault(kv => kv.Key == "task").Value ?? "copy";
-        var config = TaskDefaults.For((string)TrainOption.Get("task").Parse(task));
+        var task = list.LastOrDefault(kv => kv.Key == "task").Value is { } taskText ? (TaskKind)TrainOption.Get("task").Parse(taskText) : new RunConfig().Task;
+        var config = task.Defaults;
         foreach (var (name, text) in list.Where(kv => kv.Key != "task"))
             config = TrainOption.Get(name).Apply(config, text);
         ModelSpecResolver.Check(config);
         return config;
     }
-
-    /// <summary>run.yaml: every option with its resolved value, one per line, in the catalogue's order.</summary>
-    public static string ToYaml(RunConfig config)
-    {
-        var sb = new StringBuilder();
-        sb.Append("# resolved configuration of this run (asrnn-grid train); every default written out\n");
-        foreach (var option in TrainOption.All)
-        {
-            var value = option.Format(config);
-            sb.Append(option.Name).Append(": ");
-            sb.Append(option.ValueType == typeof(string) ? Quote(value) : value).Append('\n');
-        }
-        return sb.ToString();
-    }
-
-    static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

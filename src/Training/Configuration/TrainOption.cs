@@ -1,3 +1,5 @@
+using AsRnnGrid.Training.Models;
+using AsRnnGrid.Training.Tasks;
 using System.Globalization;
 using System.Reflection;
 
@@ -17,6 +19,18 @@ public sealed class TrainOption
     public TrainOptionAttribute Attribute { get; }
     public string Name => Attribute.Name;
     public Type ValueType => _property.PropertyType;
+
+    /// <summary>A value written as quoted text in run.yaml (names and choices), not as a number or a flag.</summary>
+    public bool IsText => ValueType == typeof(string) || ValueType == typeof(TaskKind) || ValueType == typeof(ModelKind);
+
+    /// <summary>The values the option takes where it is a choice (a task, a model, a choice of text); empty otherwise.</summary>
+    public IReadOnlyList<string> Choices =>
+        ValueType == typeof(TaskKind) ? TaskRegistry.Tasks.Names
+        : ValueType == typeof(ModelKind) ? ModelRegistry.Models.Names
+        : Attribute.Choices;
+
+    /// <summary>The option's help; a choice without its own help lists its values.</summary>
+    public string Help => Attribute.Help.Length > 0 ? Attribute.Help : string.Join(" | ", Choices);
 
     /// <summary>Every option in declaration order.</summary>
     public static IReadOnlyList<TrainOption> All { get; } = typeof(RunConfig)
@@ -60,11 +74,12 @@ public sealed class TrainOption
     public object Parse(string text)
     {
         text = text.Trim();
+        if (Choices.Count > 0 && !Choices.Contains(text))
+            throw new ConfigurationException($"{Name}: '{text}' is not one of {string.Join(", ", Choices)}{NearestName.Suggestion(text, Choices)}");
+        if (ValueType == typeof(TaskKind)) return TaskRegistry.Tasks.Parse(text);
+        if (ValueType == typeof(ModelKind)) return ModelRegistry.Models.Parse(text);
         if (ValueType == typeof(string))
         {
-            if (Attribute.Choices.Length > 0 && !Attribute.Choices.Contains(text))
-                throw new ConfigurationException(
-                    $"{Name}: '{text}' is not one of {string.Join(", ", Attribute.Choices)}{NearestName.Suggestion(text, Attribute.Choices)}");
             if (Name == "K" && text != "infty" && (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var k) || k < 1))
                 throw new ConfigurationException($"K: '{text}' is neither a positive integer nor infty");
             return text;

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using AsRnnGrid.Training.Configuration;
 using AsRnnGrid.Training.Tasks;
 using TorchSharp.Modules;
 
@@ -50,7 +48,7 @@ internal sealed class LoopState
         ResetInterval();
     }
 
-    public MetricsPoint TrainPoint(RunConfig config, TaskSession task, double elapsed, OptimizerHelper optimizer)
+    public MetricsPoint TrainPoint(TaskSession task, double elapsed)
     {
         double loss = IntervalLoss / IntervalBatches;
         LastLoss = loss;
@@ -60,7 +58,7 @@ internal sealed class LoopState
         {
             Kind = "train", Step = Step, Epoch = Epoch, Elapsed = elapsed,
             Loss = loss, Accuracy = accuracy,
-            Bpc = config.Task == "ptb" ? loss / Math.Log(2) : null,
+            Bpc = task.BitsPerCharacter(loss),
             Baseline = task.Baseline,
         };
     }
@@ -85,7 +83,7 @@ internal sealed class LoopState
         }
     }
 
-    public MetricsPoint EpochPoint(RunConfig config, double elapsed, EvaluationResult? e, OptimizerHelper optimizer)
+    public MetricsPoint EpochPoint(TaskSession task, double elapsed, EvaluationResult? e, OptimizerHelper optimizer)
     {
         double loss = EpochBatches > 0 ? EpochLoss / EpochBatches : double.NaN;
         LastLoss = loss;
@@ -94,61 +92,10 @@ internal sealed class LoopState
         {
             Kind = "eval", Step = Step, Epoch = Epoch, Elapsed = elapsed,
             Loss = loss, Accuracy = LastAccuracy,
-            Bpc = config.Task == "ptb" ? loss / Math.Log(2) : null,
+            Bpc = task.BitsPerCharacter(loss),
             TestLoss = e?.TestLoss, TestAccuracy = e?.TestAccuracy,
             ValidBpc = e?.ValidBpc, ValidAccuracy = e?.ValidAccuracy, TestBpc = e?.TestBpc,
             LearningRate = optimizer.ParamGroups.First().LearningRate,
         };
-    }
-
-    public void WriteTo(JsonObject meta)
-    {
-        meta["position"] = new JsonObject
-        {
-            ["step"] = Step, ["epoch"] = Epoch, ["batch_in_epoch"] = BatchInEpoch, ["begun_epoch"] = BegunEpoch,
-            ["elapsed"] = Elapsed, ["metrics_length"] = MetricsLength,
-        };
-        meta["sums"] = new JsonObject
-        {
-            ["interval_loss"] = IntervalLoss, ["interval_correct"] = IntervalCorrect, ["interval_count"] = IntervalCount,
-            ["interval_batches"] = IntervalBatches, ["epoch_loss"] = EpochLoss, ["epoch_correct"] = EpochCorrect,
-            ["epoch_count"] = EpochCount, ["epoch_batches"] = EpochBatches,
-        };
-        meta["best"] = new JsonObject
-        {
-            ["last_loss"] = LastLoss, ["last_accuracy"] = LastAccuracy, ["last_test_accuracy"] = LastTestAccuracy,
-            ["best_test_accuracy"] = BestTestAccuracy, ["best_valid_bpc"] = BestValidBpc,
-            ["test_bpc_at_best_valid"] = TestBpcAtBestValid, ["last_test_bpc"] = LastTestBpc,
-            ["improved_this_epoch"] = ImprovedThisEpoch,
-        };
-    }
-
-    public void ReadFrom(JsonObject meta)
-    {
-        var p = meta["position"]!;
-        Step = (long)p["step"]!;
-        Epoch = (int)p["epoch"]!;
-        BatchInEpoch = (int)p["batch_in_epoch"]!;
-        BegunEpoch = (int)p["begun_epoch"]!;
-        Elapsed = (double)p["elapsed"]!;
-        MetricsLength = (long)p["metrics_length"]!;
-        var s = meta["sums"]!;
-        IntervalLoss = (double)s["interval_loss"]!;
-        IntervalCorrect = (long)s["interval_correct"]!;
-        IntervalCount = (long)s["interval_count"]!;
-        IntervalBatches = (int)s["interval_batches"]!;
-        EpochLoss = (double)s["epoch_loss"]!;
-        EpochCorrect = (long)s["epoch_correct"]!;
-        EpochCount = (long)s["epoch_count"]!;
-        EpochBatches = (int)s["epoch_batches"]!;
-        var b = meta["best"]!;
-        LastLoss = (double?)b["last_loss"];
-        LastAccuracy = (double?)b["last_accuracy"];
-        LastTestAccuracy = (double?)b["last_test_accuracy"];
-        BestTestAccuracy = (double?)b["best_test_accuracy"];
-        BestValidBpc = (double?)b["best_valid_bpc"];
-        TestBpcAtBestValid = (double?)b["test_bpc_at_best_valid"];
-        LastTestBpc = (double?)b["last_test_bpc"];
-        ImprovedThisEpoch = (bool)b["improved_this_epoch"]!;
     }
 }

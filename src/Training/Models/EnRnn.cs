@@ -1,8 +1,30 @@
+using AsRnnGrid.Training.Configuration;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Models;
+
+/// <summary>enrnn (spec §2.9): modReLU of its own, A1 at rmsprop_constr_lr, hidden_size = n1 + n2.</summary>
+public sealed class EnRnnKind : ModelKind
+{
+    public override string Name => "enrnn";
+    public override int ReportPosition => 7;
+    public override bool UsesRecurrentRate => true;
+    public override string AutoNonlinear => "modrelu";
+    public override IReadOnlyList<string> Nonlinears => ["modrelu"];
+    public override string? OwnNonlinearity => "modrelu";
+
+    public override void Check(RunConfig c)
+    {
+        if (c.EnrnnN2 >= c.HiddenSize)
+            throw new ConfigurationException($"enrnn_n2 ({c.EnrnnN2}) must be below hidden_size ({c.HiddenSize}): hidden_size = n1 + n2 with n1 at least 1");
+        if (c.EnrnnNegOnes > c.HiddenSize - c.EnrnnN2)
+            throw new ConfigurationException($"enrnn_neg_ones ({c.EnrnnNegOnes}) exceeds n1 = hidden_size - enrnn_n2 = {c.HiddenSize - c.EnrnnN2}");
+    }
+
+    public override SequenceModel Create(ModelSpec spec, Generator generator, Device device) => new EnRnn(spec, generator, device);
+}
 
 /// <summary>
 /// ENRNN (Helfrich &amp; Ye, AAAI 2020; spec §2.9), the coupled variant in row form (h W, no transpose). The state splits

@@ -1,8 +1,29 @@
+using AsRnnGrid.Training.Configuration;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Models;
+
+/// <summary>glstm (spec §2.12): gates of its own, one learning rate, decodes h; takes chrono and its compute-budget loss.</summary>
+public sealed class GLstmKind : ModelKind
+{
+    public override string Name => "glstm";
+    public override int ReportPosition => 10;
+    public override bool UsesRecurrentRate => false;
+    public override string AutoNonlinear => "none";
+    public override string? OwnNonlinearity => "its gates";
+    public override bool HasGates => true;
+    public override IReadOnlyList<(string Option, Func<RunConfig, bool> IsSet)> OwnOptions => [("glstm_budget", c => c.GlstmBudget > 0)];
+
+    public override void Check(RunConfig c)
+    {
+        if (c.LstmReadout != "hidden")
+            throw new ConfigurationException("model glstm decodes h: lstm_readout cell applies to model lstm only");
+    }
+
+    public override SequenceModel Create(ModelSpec spec, Generator generator, Device device) => new GLstm(spec, generator, device);
+}
 
 /// <summary>
 /// g-LSTM (Thornton, Anumula, Liu, arXiv 1901.07334; spec §2.12, [unverified]): a standard LSTM whose update is gated per

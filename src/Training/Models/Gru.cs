@@ -4,6 +4,19 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Models;
 
+/// <summary>gru (spec §2.11): gates of its own, one learning rate; takes chrono and KAF gates.</summary>
+public sealed class GruKind : ModelKind
+{
+    public override string Name => "gru";
+    public override int ReportPosition => 9;
+    public override bool UsesRecurrentRate => false;
+    public override string AutoNonlinear => "none";
+    public override string? OwnNonlinearity => "its gates";
+    public override bool HasGates => true;
+    public override bool HasKafGates => true;
+    public override SequenceModel Create(ModelSpec spec, Generator generator, Device device) => new Gru(spec, generator, device);
+}
+
 /// <summary>
 /// A GRU with PyTorch's GRUCell semantics: gates (r, z, n), two bias vectors,
 /// r = σ(x W_irᵀ + b_ir + h W_hrᵀ + b_hr), z = σ(x W_izᵀ + b_iz + h W_hzᵀ + b_hz), n = tanh(x W_inᵀ + b_in + r ⊙ (h W_hnᵀ + b_hn)),

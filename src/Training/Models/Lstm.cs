@@ -4,6 +4,20 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Models;
 
+/// <summary>lstm (spec §2.7): one learning rate; takes chrono, KAF gates and the auxiliary losses.</summary>
+public sealed class LstmKind : ModelKind
+{
+    public override string Name => "lstm";
+    public override int ReportPosition => 5;
+    public override bool UsesRecurrentRate => false;
+    public override string AutoNonlinear => "modrelu";
+    public override IReadOnlyList<string> Nonlinears => ["modrelu"];
+    public override bool HasGates => true;
+    public override bool HasKafGates => true;
+    public override bool HasAuxiliaryLoss => true;
+    public override SequenceModel Create(ModelSpec spec, Generator generator, Device device) => new Lstm(spec, generator, device);
+}
+
 /// <summary>
 /// The reference's LSTM (spec §2.7): PyTorch LSTMCell semantics, gates (i, f, g, o), two bias vectors, every
 /// weight and bias U(-1/sqrt H, 1/sqrt H), then the forget slice [H, 2H) of both biases set to forget_bias / 2.

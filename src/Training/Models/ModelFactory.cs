@@ -1,3 +1,4 @@
+using AsRnnGrid.Training.Configuration;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,36 +15,24 @@ public static class ModelFactory
     public static SequenceModel Create(ModelSpec spec, Generator generator, Device device)
     {
         Validate(spec);
-        return spec.Model switch
-        {
-            "lstm" => new Lstm(spec, generator, device),
-            "gru" => new Gru(spec, generator, device),
-            "nru" => new Nru(spec, generator, device),
-            "glstm" => new GLstm(spec, generator, device),
-            "asrnn" or "exprnn" or "dtriv" or "scornn" or "rnn" => new OrthogonalRnn(spec, generator, device),
-            "nnrnn" => new NnRnn(spec, generator, device),
-            "enrnn" => new EnRnn(spec, generator, device),
-            _ => throw new ArgumentException($"unknown model '{spec.Model}'"),
-        };
+        return spec.Model.Create(spec, generator, device);
     }
 
+    /// <summary>What every model needs of a spec; then the model's own rules.</summary>
     static void Validate(ModelSpec spec)
     {
-        if (spec.Model is "gru" or "glstm" or "nnrnn" or "enrnn" or "nru")
-        {
-            if (spec.HiddenSize < 2) throw new ArgumentException("hidden_size must be at least 2");
-            return; // each checks the rest of its spec itself
-        }
-        if (spec.Model is not ("asrnn" or "exprnn" or "dtriv" or "scornn" or "rnn" or "lstm"))
-            throw new ArgumentException($"unknown model '{spec.Model}' (expected asrnn, exprnn, dtriv, scornn, rnn, lstm, gru, glstm, nnrnn, enrnn or nru)");
-        if (spec.Model is "rnn" or "lstm" && spec.Nonlinear == "asrnn")
-            throw new ArgumentException($"model {spec.Model} cannot use the asrnn nonlinearity (it needs an orthogonal mode)");
-        if (spec.Nonlinear == "tanh" && spec.Model != "rnn")
-            throw new ArgumentException("the tanh nonlinearity is offered for model rnn only");
-        if (spec.Model != "lstm" && spec.Nonlinear is not ("asrnn" or "modrelu" or "tanh"))
-            throw new ArgumentException($"unknown nonlinearity '{spec.Nonlinear}'");
+        var model = spec.Model;
         if (spec.HiddenSize < 2) throw new ArgumentException("hidden_size must be at least 2");
-        if (spec.Model is not ("rnn" or "lstm") && spec.Mode is not ("exprnn" or "dtriv" or "cayley"))
-            throw new ArgumentException($"model {spec.Model} needs an orthogonal mode (exprnn, dtriv or cayley), got '{spec.Mode}'");
+        if (model.OwnNonlinearity is null)
+        {
+            if (spec.Nonlinear == "asrnn" && !model.Nonlinears.Contains("asrnn"))
+                throw new ArgumentException($"model {model} cannot use the asrnn nonlinearity (it needs an orthogonal mode)");
+            if (spec.Nonlinear == "tanh" && !model.Nonlinears.Contains("tanh"))
+                throw new ArgumentException($"the tanh nonlinearity is offered for model {NameList.Or(ModelsTaking("tanh"))} only");
+        }
+        model.Validate(spec);
     }
+
+    /// <summary>The models that take nonlinear <paramref name="nonlinear"/>.</summary>
+    internal static IEnumerable<string> ModelsTaking(string nonlinear) => ModelKind.All.Where(m => m.Nonlinears.Contains(nonlinear)).Select(m => m.Name);
 }

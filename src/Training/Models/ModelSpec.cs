@@ -9,7 +9,7 @@ namespace AsRnnGrid.Training.Models;
 public sealed record ModelSpec
 {
     /// <summary>asrnn | exprnn | dtriv | scornn | rnn | lstm | gru | glstm | nnrnn | enrnn | nru.</summary>
-    public required string Model { get; init; }
+    public required ModelKind Model { get; init; }
     /// <summary>Resolved nonlinearity: asrnn | modrelu | tanh (tanh only for rnn); the gated models and nru ignore it.</summary>
     public required string Nonlinear { get; init; }
     /// <summary>Orthogonal parametrisation of the recurrent kernel (and of asRNN's U_f): exprnn | dtriv | cayley; "none" for the

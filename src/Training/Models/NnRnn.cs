@@ -1,8 +1,28 @@
+using AsRnnGrid.Training.Configuration;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Models;
+
+/// <summary>nnrnn (spec §2.8): modReLU of its own, the recurrent group at rmsprop_constr_lr, an even hidden size.</summary>
+public sealed class NnRnnKind : ModelKind
+{
+    public override string Name => "nnrnn";
+    public override int ReportPosition => 6;
+    public override bool UsesRecurrentRate => true;
+    public override string AutoNonlinear => "modrelu";
+    public override IReadOnlyList<string> Nonlinears => ["modrelu"];
+    public override string? OwnNonlinearity => "modrelu";
+
+    public override void Check(RunConfig c)
+    {
+        if (c.HiddenSize % 2 != 0)
+            throw new ConfigurationException($"nnrnn needs an even hidden_size (its rotations are 2 x 2 blocks), got {c.HiddenSize}");
+    }
+
+    public override SequenceModel Create(ModelSpec spec, Generator generator, Device device) => new NnRnn(spec, generator, device);
+}
 
 /// <summary>
 /// nnRNN (Kerg et al. 2019; spec §2.8), row form: h_t = modReLU(x_t Uᵀ + h_{t-1} V), with the non-normal recurrent matrix

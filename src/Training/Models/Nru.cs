@@ -1,8 +1,30 @@
+using AsRnnGrid.Training.Configuration;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Models;
+
+/// <summary>nru (spec §2.10): ReLU of its own, one learning rate, a Xavier-normal decoder with zero bias on every task.</summary>
+public sealed class NruKind : ModelKind
+{
+    public override string Name => "nru";
+    public override int ReportPosition => 8;
+    public override bool UsesRecurrentRate => false;
+    public override string AutoNonlinear => "none";
+    public override string? OwnNonlinearity => "ReLU";
+    public override string? DecoderInit => "xavier";
+
+    public override void Check(RunConfig c)
+    {
+        long product = (long)c.NruMemory * c.NruHeads;
+        long root = (long)Math.Round(Math.Sqrt(product));
+        if (root * root != product)
+            throw new ConfigurationException($"NRU needs sqrt(nru_memory * nru_heads) to be an integer; {c.NruMemory} * {c.NruHeads} = {product} is not a square");
+    }
+
+    public override SequenceModel Create(ModelSpec spec, Generator generator, Device device) => new Nru(spec, generator, device);
+}
 
 /// <summary>
 /// The Non-saturating Recurrent Unit (Chandar et al., AAAI 2019; spec §2.10), one layer. State (h, m): h ∈ R^H and a flat

@@ -1,8 +1,85 @@
+using AsRnnGrid.Training.Configuration;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Models;
+
+/// <summary>The Elman models built as <see cref="OrthogonalRnn"/>: the recurrent kernel at rmsprop_constr_lr, a chosen nonlinearity.</summary>
+public abstract class ElmanKind : ModelKind
+{
+    public override bool UsesRecurrentRate => true;
+    public override string AutoNonlinear => "modrelu";
+
+    public override void Validate(ModelSpec spec)
+    {
+        if (!Nonlinears.Contains(spec.Nonlinear)) throw new ArgumentException($"unknown nonlinearity '{spec.Nonlinear}'");
+    }
+
+    public override SequenceModel Create(ModelSpec spec, Generator generator, Device device) => new OrthogonalRnn(spec, generator, device);
+}
+
+/// <summary>The Elman models whose recurrent kernel is orthogonal (spec §2.2–§2.5): asRNN's saturation or modReLU.</summary>
+public abstract class OrthogonalKind : ElmanKind
+{
+    public override IReadOnlyList<string> Nonlinears => ["asrnn", "modrelu"];
+
+    public override void Validate(ModelSpec spec)
+    {
+        base.Validate(spec);
+        if (spec.Mode is not ("exprnn" or "dtriv" or "cayley"))
+            throw new ArgumentException($"model {Name} needs an orthogonal mode (exprnn, dtriv or cayley), got '{spec.Mode}'");
+    }
+}
+
+/// <summary>asrnn (spec §2.2): the adaptive-saturated RNN; its orthogonal mode is the task's reference mode unless mode says otherwise.</summary>
+public sealed class AsRnnKind : OrthogonalKind
+{
+    public override string Name => "asrnn";
+    public override int ReportPosition => 0;
+    public override string AutoNonlinear => "asrnn";
+    public override bool ChoosesMode => true;
+
+    public override string Mode(RunConfig c) => c.Mode == "auto" ? c.Task.AsRnnMode : c.Mode;
+
+    public override void Check(RunConfig c)
+    {
+        if (c.Eps == 0 && c.A <= 0 && c.B >= 0)
+            throw new ConfigurationException($"asrnn with eps 0 and S ~ U({c.A}, {c.B}) can draw |S| = 0, which makes 1/d infinite: raise a above 0 or set eps > 0");
+    }
+}
+
+/// <summary>exprnn (spec §2.3): the static exponential map.</summary>
+public sealed class ExpRnnKind : OrthogonalKind
+{
+    public override string Name => "exprnn";
+    public override int ReportPosition => 1;
+    public override string? FixedMode => "exprnn";
+}
+
+/// <summary>dtriv (spec §2.4): dynamic trivialisation, K steps per chart.</summary>
+public sealed class DtrivKind : OrthogonalKind
+{
+    public override string Name => "dtriv";
+    public override int ReportPosition => 2;
+    public override string? FixedMode => "dtriv";
+}
+
+/// <summary>scornn (spec §2.5): the scaled Cayley map with D_rho.</summary>
+public sealed class ScoRnnKind : OrthogonalKind
+{
+    public override string Name => "scornn";
+    public override int ReportPosition => 3;
+    public override string? FixedMode => "cayley";
+}
+
+/// <summary>rnn (spec §2.6): a free recurrent matrix initialised to exp(skew init); modReLU, or tanh (a new variant).</summary>
+public sealed class RnnKind : ElmanKind
+{
+    public override string Name => "rnn";
+    public override int ReportPosition => 4;
+    public override IReadOnlyList<string> Nonlinears => ["modrelu", "tanh"];
+}
 
 /// <summary>
 /// The single-layer Elman family of the reference (row form, spec §1): z_t = x_t W_inᵀ (+ b) + h_{t-1} Rᵀ, h_t = σ(z_t).
@@ -43,7 +120,7 @@ public sealed class OrthogonalRnn : RecurrentNetwork
             if (_nonlinear == "modrelu") _modReluBias = Main("modrelu_bias", Initializers.Uniform([h], -0.01, 0.01, dtype, g));
         }
         var skew = Initializers.SkewInit(spec.Init, h, dtype, g);
-        if (spec.Model == "rnn")
+        if (spec.Model is RnnKind)
             _free = Recurrent("recurrent_kernel", torch.linalg.matrix_exp(skew));
         else
             _recurrent = AddOrthogonal("recurrent_kernel", skew, recurrentGroup: true);

@@ -1,11 +1,49 @@
 using System.Text.Json.Nodes;
 using AsRnnGrid.Data;
 using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Loop;
 using AsRnnGrid.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Tasks;
+
+/// <summary>copy (spec §5.1, copytask.py): generated batches, judged by the final cross-entropy beside its baseline; asRNN runs dtriv.</summary>
+public sealed class CopyKind : TaskKind
+{
+    public override string Name => "copy";
+    public override bool IsEpochTask => false;
+    public override string AsRnnMode => "dtriv";
+
+    public override RunConfig Defaults => new()
+    {
+        Task = this, HiddenSize = 138, BatchSize = 128, Iterations = 4000, Epochs = 1,
+        RmspropLr = 2e-4, RmspropConstrLr = 2e-5, Alpha = 0.9, ClipNorm = 10,
+        Init = "henaff", A = 0, B = 0, Eps = 1e-5, RhoRatDen = 2, K = "100", M = 100,
+        RecallLength = 10, DelayLength = 1000, LogEvery = 10,
+    };
+
+    public override TaskShape Shape(RunConfig c) => new(10, 9, 0, "kaiming", "one_hot", c.DelayLength + 2 * c.RecallLength);
+
+    public override TaskMetric Metric { get; } = new()
+    {
+        Name = "final cross-entropy (nats)", Key = "final_loss", FromResult = r => r.FinalLoss, HasBaseline = true,
+        XLabel = "iterations", YLabel = "training cross-entropy (nats)",
+        Curve = p => p.Kind == "train" && p.Loss is { } loss ? (p.Step, loss) : null,
+        Decimals = 5,
+    };
+
+    public override (double? Value, string? Name) Headline(MetricsPoint p) => (p.Accuracy, p.Accuracy is null ? null : "acc");
+
+    public override (double? Value, string? Name) Summary(RunResult r) => (r.FinalAccuracy, r.FinalAccuracy is null ? null : "acc");
+
+    public override void Check(RunConfig c)
+    {
+        if (c.DelayLength < 1) throw new ConfigurationException("delay_length must be at least 1 on the copy task");
+    }
+
+    public override TaskSession CreateSession(RunConfig config, Device device, ScalarType dtype) => new CopyTaskSession(config, device, dtype);
+}
 
 /// <summary>
 /// Copying memory (spec §5.1): a fresh batch every iteration from an MT19937 seeded with random_seed
@@ -23,7 +61,7 @@ public sealed class CopyTaskSession : TaskSession
         _rng = new Mt19937((uint)config.RandomSeed);
     }
 
-    public override TaskShape Shape => TaskShape.Nominal(Config);
+    public override TaskShape Shape => Config.Task.Shape(Config);
     public override int BatchesPerEpoch => 0;
     public override double? Baseline => _task.BaselineLoss;
 

@@ -1,11 +1,62 @@
 using System.Text.Json.Nodes;
 using AsRnnGrid.Data;
 using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Loop;
 using AsRnnGrid.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Tasks;
+
+/// <summary>Sequential and permuted MNIST (spec §5.3, mnist.py): the four IDX files, judged by the best test accuracy over epochs.</summary>
+public abstract class MnistKind : TaskKind
+{
+    public override bool IsEpochTask => true;
+
+    /// <summary>True for pMNIST: the pixels in the order of permute_seed's permutation.</summary>
+    public abstract bool Permuted { get; }
+
+    public override RunConfig Defaults => new()
+    {
+        Task = this, HiddenSize = 122, BatchSize = 128, EvalBatchSize = 1000, Epochs = 70, Iterations = 1,
+        RmspropLr = 7e-4, RmspropConstrLr = 7e-5, Alpha = 0.99, ClipNorm = 10,
+        Init = "cayley", A = 0.02, B = 0.02, Eps = 1e-2, RhoRatDen = 10, LogEvery = 100,
+    };
+
+    public override TaskShape Shape(RunConfig c) => new(1, 10, 0, "default", "real", 784);
+
+    public override DataFiles Data { get; } = new("MNIST", [MnistDataset.TrainImages, MnistDataset.TrainLabels, MnistDataset.TestImages, MnistDataset.TestLabels], GzipAllowed: true);
+
+    public override TaskMetric Metric { get; } = new()
+    {
+        Name = "best test accuracy (%)", Key = "best_test_accuracy", FromResult = r => r.BestTestAccuracy,
+        XLabel = "epochs", YLabel = "test accuracy (%)",
+        Curve = p => p.Kind == "eval" && p.TestAccuracy is { } acc ? (p.Epoch, acc) : null,
+        Decimals = 2, Rises = true,
+    };
+
+    public override (double? Value, string? Name) Headline(MetricsPoint p) =>
+        p.TestAccuracy is { } test ? (test, "test acc") : (p.Accuracy, p.Accuracy is null ? null : "acc");
+
+    public override (double? Value, string? Name) Summary(RunResult r) =>
+        r.BestTestAccuracy is { } best ? (best, "best test acc") : (r.FinalAccuracy, r.FinalAccuracy is null ? null : "acc");
+
+    public override TaskSession CreateSession(RunConfig config, Device device, ScalarType dtype) => new MnistTaskSession(config, device, dtype, Permuted);
+}
+
+/// <summary>smnist: the pixels in reading order.</summary>
+public sealed class SmnistKind : MnistKind
+{
+    public override string Name => "smnist";
+    public override bool Permuted => false;
+}
+
+/// <summary>pmnist: the pixels permuted (numpy's RandomState(permute_seed).permutation(784)).</summary>
+public sealed class PmnistKind : MnistKind
+{
+    public override string Name => "pmnist";
+    public override bool Permuted => true;
+}
 
 /// <summary>
 /// Sequential and permuted MNIST (spec §5.3): 784 steps of one pixel scaled to [0,1], the decoder read at the
@@ -22,16 +73,16 @@ public sealed class MnistTaskSession : TaskSession
     int[] _order = [];
     int _orderEpoch = -1;
 
-    public MnistTaskSession(RunConfig config, Device device, ScalarType dtype) : base(config, device, dtype)
+    public MnistTaskSession(RunConfig config, Device device, ScalarType dtype, bool permuted) : base(config, device, dtype)
     {
         _data = MnistDataset.Load(config.DataDir);
-        _permutation = PixelPermutation.Create(config.Task == "pmnist" ? (int)config.PermuteSeed : null);
+        _permutation = PixelPermutation.Create(permuted ? (int)config.PermuteSeed : null);
         _train = Subset(_data.Train, config.TrainSamples);
         _test = Subset(_data.Test, config.TestSamples);
         _orderRng = new Mt19937((uint)config.RandomSeed);
     }
 
-    public override TaskShape Shape => TaskShape.Nominal(Config);
+    public override TaskShape Shape => Config.Task.Shape(Config);
     public override int BatchesPerEpoch => (_train.Count + Config.BatchSize - 1) / Config.BatchSize;
 
     public override void BeginEpoch(int epoch)

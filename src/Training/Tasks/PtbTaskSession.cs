@@ -1,11 +1,46 @@
 using System.Text.Json.Nodes;
 using AsRnnGrid.Data;
 using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Loop;
 using AsRnnGrid.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Tasks;
+
+/// <summary>ptb (spec §5.4, pennchar.py): Mikolov's character files, judged by the test bpc of the epoch with the best validation bpc.</summary>
+public sealed class PtbKind : TaskKind
+{
+    public override string Name => "ptb";
+    public override bool IsEpochTask => true;
+
+    public override RunConfig Defaults => new()
+    {
+        Task = this, HiddenSize = 1024, BatchSize = 128, EvalBatchSize = 10, Epochs = 100, Iterations = 1,
+        RmspropLr = 1e-3, RmspropConstrLr = 1e-4, Alpha = 0.99, ClipNorm = -1,
+        Init = "cayley", A = 0.8, B = 3, Eps = 0, RhoRatDen = 10, Emsize = 200, Bptt = 150, LogEvery = 32,
+    };
+
+    public override TaskShape Shape(RunConfig c) => new(c.Emsize, TaskShape.PtbVocabulary, TaskShape.PtbVocabulary, "uniform", "tokens", c.Bptt);
+
+    public override DataFiles Data { get; } = new("PTB", [PtbCorpus.TrainFile, PtbCorpus.ValidFile, PtbCorpus.TestFile], GzipAllowed: false);
+
+    public override TaskMetric Metric { get; } = new()
+    {
+        Name = "test bpc (bits per character)", Key = "test_bpc", FromResult = r => r.TestBpc,
+        XLabel = "epochs", YLabel = "test bits per character (bits)",
+        Curve = p => p.Kind == "eval" && p.TestBpc is { } bpc ? (p.Epoch, bpc) : null,
+        Decimals = 3,
+    };
+
+    public override (double? Value, string? Name) Headline(MetricsPoint p) =>
+        p.ValidBpc is { } valid ? (valid, "valid bpc") : p.Accuracy is { } acc ? (acc, "acc") : (p.Bpc, p.Bpc is null ? null : "bpc");
+
+    public override (double? Value, string? Name) Summary(RunResult r) =>
+        r.TestBpc is { } bpc ? (bpc, "test bpc") : (r.FinalAccuracy, r.FinalAccuracy is null ? null : "acc");
+
+    public override TaskSession CreateSession(RunConfig config, Device device, ScalarType dtype) => new PtbTaskSession(config, device, dtype);
+}
 
 /// <summary>
 /// Penn Treebank characters (spec §5.4): the train stream batchified into batch_size columns, BPTT windows,
@@ -37,7 +72,7 @@ public sealed class PtbTaskSession : TaskSession
         return host.to(Device, copy: true).DetachFromDisposeScope();
     }
 
-    public override TaskShape Shape => TaskShape.Nominal(Config) with { OutputSize = _corpus.Vocabulary.Count, VocabularySize = _corpus.Vocabulary.Count };
+    public override TaskShape Shape => Config.Task.Shape(Config) with { OutputSize = _corpus.Vocabulary.Count, VocabularySize = _corpus.Vocabulary.Count };
     public override int BatchesPerEpoch => _windows.Length;
 
     public override void BeginEpoch(int epoch)
@@ -81,6 +116,11 @@ public sealed class PtbTaskSession : TaskSession
         var (testBpc, _) = EvaluateSplit(model, _test);
         return new EvaluationResult { ValidBpc = validBpc, ValidAccuracy = validAccuracy, TestBpc = testBpc };
     }
+
+    public override double? BitsPerCharacter(double loss) => loss / Math.Log(2);
+
+    /// <summary>Spec §6.1: after an epoch without a better validation bpc, both groups' learning rates are halved.</summary>
+    public override double LearningRateFactor(EvaluationResult evaluation, bool improved) => evaluation.ValidBpc is not null && !improved ? 0.5 : 1;
 
     (double Bpc, double Accuracy) EvaluateSplit(SequenceModel model, Tensor data)
     {

@@ -44,6 +44,15 @@ public abstract class TaskSession : IDisposable
     /// <summary>Evaluates at the end of an epoch (no grad). Null where the task has no held-out data.</summary>
     public virtual EvaluationResult? Evaluate(SequenceModel model) => null;
 
+    /// <summary>The training loss in bits per character where the task counts so (PTB); null elsewhere.</summary>
+    public virtual double? BitsPerCharacter(double loss) => null;
+
+    /// <summary>
+    /// The task's learning-rate schedule: the factor every group's rate is multiplied by after an epoch's evaluation
+    /// (<paramref name="improved"/>: it set a new best). 1 keeps the rates.
+    /// </summary>
+    public virtual double LearningRateFactor(EvaluationResult evaluation, bool improved) => 1;
+
     public abstract JsonObject SaveState();
     public abstract void LoadState(JsonObject state);
 
@@ -53,14 +62,7 @@ public abstract class TaskSession : IDisposable
 
     public virtual void Dispose() { }
 
-    public static TaskSession Create(RunConfig config, Device device, ScalarType dtype) => config.Task switch
-    {
-        "copy" => new CopyTaskSession(config, device, dtype),
-        "adding" => new AddingTaskSession(config, device, dtype),
-        "smnist" or "pmnist" => new MnistTaskSession(config, device, dtype),
-        "ptb" => new PtbTaskSession(config, device, dtype),
-        _ => throw new ConfigurationException($"unknown task '{config.Task}'"),
-    };
+    public static TaskSession Create(RunConfig config, Device device, ScalarType dtype) => config.Task.CreateSession(config, device, dtype);
 }
 
 /// <summary>Sums over a batch, read back to the host once per iteration.</summary>

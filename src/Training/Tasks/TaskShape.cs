@@ -12,13 +12,6 @@ public sealed record TaskShape(int InputSize, int OutputSize, int VocabularySize
     /// <summary>PTB's character vocabulary (spec §5.4: V = 50).</summary>
     public const int PtbVocabulary = 50;
 
-    /// <summary>The shape of a task known without its data; PTB's vocabulary is taken as 50 (its session puts the corpus's in).</summary>
-    public static TaskShape Nominal(Configuration.RunConfig config) => config.Task switch
-    {
-        "copy" => new(10, 9, 0, "kaiming", "one_hot", config.DelayLength + 2 * config.RecallLength),
-        "adding" => new(2, 1, 0, "default", "real", config.SeqLength),
-        "smnist" or "pmnist" => new(1, 10, 0, "default", "real", 784),
-        "ptb" => new(config.Emsize, PtbVocabulary, PtbVocabulary, "uniform", "tokens", config.Bptt),
-        _ => throw new Configuration.ConfigurationException($"unknown task '{config.Task}'"),
-    };
+    /// <summary>The shape of the run's task known without its data (<see cref="TaskKind.Shape"/>).</summary>
+    public static TaskShape Nominal(Configuration.RunConfig config) => config.Task.Shape(config);
 }

@@ -56,9 +56,9 @@ public class RepositorySweepFileTests
         Assert.All(sweep.Runs.GroupBy(Row), g => Assert.Equal(seeds, g.Select(r => r.Config.RandomSeed).Distinct().Count()));
         Assert.Equal(Path.Combine(folder.Path, "results", Path.GetFileNameWithoutExtension(file)), sweep.Results);
         foreach (var run in sweep.Runs.Where(r => r.Config.IsEpochTask))
-            Assert.Equal(run.Config.Task == "ptb" ? ptb : Path.Combine(folder.Path, "experiments", "data", "mnist"), run.Config.DataDir);
+            Assert.Equal(run.Config.Task.Name == "ptb" ? ptb : Path.Combine(folder.Path, "experiments", "data", "mnist"), run.Config.DataDir);
         // The reference's LSTM decodes c (spec §2.7); nnRNN's comparison decodes h, as a standard LSTM does.
-        Assert.All(sweep.Runs.Where(r => r.Config.Model == "lstm"), r => Assert.Equal(file.StartsWith("nnrnn") ? "hidden" : "cell", r.Config.LstmReadout));
+        Assert.All(sweep.Runs.Where(r => r.Config.Model.Name == "lstm"), r => Assert.Equal(file.StartsWith("nnrnn") ? "hidden" : "cell", r.Config.LstmReadout));
         Assert.All(sweep.Runs, r => Assert.Equal(r.Config, RunConfigBuilder.Build(r.Options)));
     }
 

@@ -34,7 +34,7 @@ public class SweepExpansionTests
         foreach (var lr in new[] { 1e-3, 2e-3 })
         foreach (var seed in new[] { 1L, 2L })
             expected.Add((model, hidden, lr, seed));
-        Assert.Equal(expected, runs.Select(r => (r.Config.Model, r.Config.HiddenSize, r.Config.RmspropLr, r.Config.RandomSeed)));
+        Assert.Equal(expected, runs.Select(r => (r.Config.Model.Name, r.Config.HiddenSize, r.Config.RmspropLr, r.Config.RandomSeed)));
         Assert.All(runs, r => Assert.Equal("e", r.Experiment));
     }
 
@@ -46,7 +46,7 @@ public class SweepExpansionTests
         Assert.DoesNotContain(runs, r => r.Config.HiddenSize == 6); // grid over defaults
         Assert.Equal([20, 30], runs.Select(r => r.Config.Iterations).Distinct().Order()); // variant over fixed
         Assert.All(runs, r => Assert.Equal(r.Config.RmspropLr == 2e-3 ? 30 : 20, r.Config.Iterations));
-        Assert.All(runs, r => Assert.Equal("copy", r.Config.Task));
+        Assert.All(runs, r => Assert.Equal("copy", r.Config.Task.Name));
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class FinishedSweep : IDisposable
         {
             var (id, folder, config) = Plan("copy", Copy("asrnn", 3));
             Assert.Throws<InjectedFaultException>(() =>
-                new TrainingRun(config, folder, new QuietObserver(), new TrainingRunOptions { FailAtStep = 20 }).Run(CancellationToken.None));
+                new TrainingRun(config, folder, new QuietObserver(), new TrainingRunOptions { Faults = new InjectedFaults { FailAtStep = 20 } }).Run(CancellationToken.None));
             runs.Add(Status(id, "copy", config, RunState.Failed, FailReason));
         }
 
@@ -58,7 +58,7 @@ public sealed class FinishedSweep : IDisposable
             var config = RunConfigBuilder.Build([new("task", "smnist"), new("model", "asrnn"), new("hidden_size", "122"), new("random_seed", "1")]);
             var (id, folder, _) = Plan(MnistExperiment, config);
             Directory.CreateDirectory(folder);
-            File.WriteAllText(Path.Combine(folder, "run.yaml"), RunConfigBuilder.ToYaml(config));
+            File.WriteAllText(Path.Combine(folder, "run.yaml"), RunYaml.Format(config));
             runs.Add(Status(id, MnistExperiment, config, RunState.Running, null));
             var pending = RunConfigBuilder.Build([new("task", "smnist"), new("model", "exprnn"), new("hidden_size", "170"), new("random_seed", "1")]);
             runs.Add(Status(Plan(MnistExperiment, pending).Id, MnistExperiment, pending, RunState.Pending, null));
@@ -83,7 +83,7 @@ public sealed class FinishedSweep : IDisposable
 
     static RunStatus Status(string id, string experiment, RunConfig config, RunState state, string? reason) => new()
     {
-        Id = id, Experiment = experiment, Task = config.Task, Model = config.Model, HiddenSize = config.HiddenSize,
+        Id = id, Experiment = experiment, Task = config.Task.Name, Model = config.Model.Name, HiddenSize = config.HiddenSize,
         Seed = config.RandomSeed, State = state, Reason = reason, Folder = Path.Combine("runs", id), Attempt = 1,
     };
 

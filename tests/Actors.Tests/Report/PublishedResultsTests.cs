@@ -24,4 +24,13 @@ public sealed class PublishedResultsTests
         Assert.Null(PublishedResults.Match(Ptb("nnrnn", 512, 150)));
         Assert.Single(PublishedResults.All, p => p.Model == "nnrnn" && p.Bptt == 150);
     }
+
+    /// <summary>The published table is text copied from the specification: each row must name a registered task and model, or it never matches.</summary>
+    [Fact]
+    public void Every_published_row_names_a_registered_task_and_model()
+        => Assert.All(PublishedResults.All, p =>
+        {
+            Assert.NotNull(Training.Tasks.TaskKind.Find(p.Task));
+            Assert.NotNull(Training.Models.ModelKind.Find(p.Model));
+        });
 }

@@ -67,6 +67,6 @@ public sealed class OtherModelsSweepTests(ITestOutputHelper output)
             Assert.True(result.FinalLoss is { } loss && double.IsFinite(loss), r.Folder);
         }
         Assert.Equal(["asrnn", "enrnn", "glstm", "gru", "lstm", "nnrnn", "nru"],
-            sweep.Runs.Select(r => r.Config.Model).Distinct().Order().ToArray());
+            sweep.Runs.Select(r => r.Config.Model.Name).Distinct().Order().ToArray());
     }
 }

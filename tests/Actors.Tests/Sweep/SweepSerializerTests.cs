@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using AsRnnGrid.Actors.Sweep;
 using AsRnnGrid.Actors.Sweep.Gpu;
+using AsRnnGrid.Training.Configuration;
 using static AsRnnGrid.Actors.Sweep.LedgerEvents;
 using static AsRnnGrid.Actors.Sweep.SweepProtocol;
 
@@ -29,7 +30,8 @@ public sealed class SweepSerializerTests : IDisposable
             new GpuOptions(4096, GpuShare.Never)),
         new GpuChanged(new GpuReading("GPU 3", GpuReadingState.Unreadable, null, null, null, "not listed by nvidia-smi: Unable to determine the device handle for GPU0000:41:00.0: Unknown Error")),
         new TrainerRefused("wrong sweep token"),
-        new AssignRun("copy-3ebb6365", 2, [new("task", "copy"), new("hidden_size", "8")], "/shared/results/runs/copy-3ebb6365"),
+        new AssignRun("copy-3ebb6365", 2, RunConfigBuilder.Build([new("task", "copy"), new("hidden_size", "8"), new("optimizer", "adam")]),
+            "/shared/results/runs/copy-3ebb6365"),
         new SweepProtocol.RunProgress("copy-3ebb6365", 2, 120, 400, 0.5, 81.25, "acc", 35.5, 3.25),
         new SweepProtocol.RunResumed("copy-3ebb6365", 2, 100),
         new SweepProtocol.RunCheckpointed("copy-3ebb6365", 2, 200),

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AsRnnGrid.Actors.Sweep;
+using AsRnnGrid.Training.Configuration;
 using AsRnnGrid.Training.Loop;
 using Xunit.Abstractions;
 
@@ -30,6 +31,10 @@ public sealed class SweepSupervisorTests(ITestOutputHelper output)
             var result = JsonSerializer.Deserialize<RunResult>(File.ReadAllText(Path.Combine(results, r.Folder, "result.json")))!;
             Assert.Equal("completed", result.Status);
             Assert.Equal(result.FinalLoss, r.Loss);
+            // The child trained the configuration the sweep resolved, read from the run.yaml the supervisor wrote.
+            var planned = sweep.Runs.Single(p => p.Id == r.Id).Config;
+            Assert.Equal(ConfigHash.Compute(planned), result.ConfigHash);
+            Assert.Equal(planned with { Device = "cpu" }, RunYaml.Read(Path.Combine(results, r.Folder, RunYaml.FileName)));
         });
         // Both slots took work.
         Assert.Equal(["cpu slot 0", "cpu slot 1"], status.Runs.Select(r => r.Attempts[0].Device).Distinct().Order().ToArray());

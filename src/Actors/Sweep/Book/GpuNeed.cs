@@ -1,9 +1,11 @@
 using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Models;
+using AsRnnGrid.Training.Tasks;
 
 namespace AsRnnGrid.Actors.Sweep.Book;
 
 /// <summary>The bench case a GPU figure was measured for: the run must match it in each of these to use it.</summary>
-public readonly record struct GpuCase(string Task, string Model, int HiddenSize, bool Fused, int BatchSize)
+public readonly record struct GpuCase(TaskKind Task, ModelKind Model, int HiddenSize, bool Fused, int BatchSize)
 {
     public static GpuCase Of(RunConfig config) => new(config.Task, config.Model, config.HiddenSize, config.Fused, config.BatchSize);
 }

@@ -1,17 +1,16 @@
 using System.Text.RegularExpressions;
-using AsRnnGrid.Training.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace AsRnnGrid.Actors.Grid;
+namespace AsRnnGrid.Training.Configuration;
 
 /// <summary>
-/// An experiments.yaml (or a run.yaml) loaded as YamlDotNet's node tree, and the shape checks every part of the reader shares:
+/// A YAML file (an experiments.yaml, a run.yaml) loaded as YamlDotNet's node tree, and the shape checks its readers share:
 /// each error is one <see cref="ConfigurationException"/> reading `FILE:LINE:COL: what is wrong`.
 /// </summary>
-sealed partial class SweepYaml
+public sealed partial class YamlFile
 {
-    SweepYaml(string file, YamlNode? root)
+    YamlFile(string file, YamlNode? root)
     {
         File = file;
         Root = root;
@@ -23,7 +22,7 @@ sealed partial class SweepYaml
     /// <summary>The document's root node; null for an empty file.</summary>
     public YamlNode? Root { get; }
 
-    public static SweepYaml Load(string path)
+    public static YamlFile Load(string path)
     {
         if (!System.IO.File.Exists(path)) throw new ConfigurationException($"{path}: no such file");
         var stream = new YamlStream();
@@ -38,7 +37,7 @@ sealed partial class SweepYaml
         }
         if (stream.Documents.Count > 1)
             throw new ConfigurationException($"{path}:{stream.Documents[1].RootNode.Start.Line}:{stream.Documents[1].RootNode.Start.Column}: a second YAML document; this file must hold one");
-        return new SweepYaml(path, stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode);
+        return new YamlFile(path, stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode);
     }
 
     public ConfigurationException Error(Mark at, string message) => new($"{File}:{at.Line}:{at.Column}: {message}");

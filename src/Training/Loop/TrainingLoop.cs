@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AsRnnGrid.Training.Checkpoints;
+using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Models;
+using AsRnnGrid.Training.Tasks;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace AsRnnGrid.Training.Loop;
+
+/// <summary>
+/// The iterations of one run whose folder is taken and whose state is restored: one DisposeScope per iteration, a log
+/// point every log_every iterations into metrics.jsonl, a checkpoint on cadence, at each epoch's end and when asked to
+/// stop, result.json at the end. Epoch tasks evaluate at each epoch's end and apply their learning-rate schedule.
+/// </summary>
+internal sealed class TrainingLoop : IDisposable
+{
+    readonly RunConfig _config;
+    readonly string _configHash;
+    readonly RunFolder _folder;
+    readonly ITrainingObserver _observer;
+    readonly TrainingRunOptions _options;
+    readonly SequenceModel _model;
+    readonly OptimizerHelper _optimizer;
+    readonly TaskSession _task;
+    readonly LoopState _state;
+    readonly Parameter[] _trainable;
+    readonly CheckpointStore _store;
+    readonly FileStream _metrics;
+    readonly Stopwatch _clock = Stopwatch.StartNew(), _sinceCheckpoint = Stopwatch.StartNew(),
+        _interval = Stopwatch.StartNew(), _sinceHeartbeat = Stopwatch.StartNew();
+    readonly double _elapsedAtStart;
+    long _intervalStartStep;
+
+    public TrainingLoop(RunConfig config, string configHash, RunFolder folder, ITrainingObserver observer, TrainingRunOptions options,
+        SequenceModel model, OptimizerHelper optimizer, TaskSession task, LoopState state)
+    {
+        (_config, _configHash, _folder, _observer, _options) = (config, configHash, folder, observer, options);
+        (_model, _optimizer, _task, _state) = (model, optimizer, task, state);
+        _trainable = TrainingStep.Trainable(model);
+        _store = new CheckpointStore(folder.Path, config.KeepCheckpoints);
+        _metrics = new FileStream(folder.Metrics, FileMode.Append, FileAccess.Write, FileShare.Read);
+        _elapsedAtStart = state.Elapsed;
+        _intervalStartStep = state.Step;
+    }
+
+    double Elapsed => _elapsedAtStart + _clock.Elapsed.TotalSeconds;
+
+    public RunResult Run(CancellationToken stop)
+    {
+        bool epochTask = _config.IsEpochTask;
+        while (true)
+        {
+            if (epochTask)
+            {
+                if (_state.Epoch >= _config.Epochs) break;
+                if (_state.BegunEpoch != _state.Epoch)
+                {
+                    _task.BeginEpoch(_state.Epoch);
+                    _state.BegunEpoch = _state.Epoch;
+                    _state.ResetEpoch();
+                }
+                if (_state.BatchInEpoch >= _task.BatchesPerEpoch)
+                {
+                    EndEpoch();
+                    Checkpoint();
+                    continue;
+                }
+            }
+            else if (_state.Step >= _config.Iterations) break;
+
+            if (stop.IsCancellationRequested)
+            {
+                Checkpoint();
+                return Finish("stopped", "asked to stop; resumes from step " + _state.Step);
+            }
+            if (_options.Faults.Before(_state.Step) is { } injected)
+                return Finish("failed", injected);
+            if (_sinceHeartbeat.Elapsed.TotalSeconds >= _options.HeartbeatSeconds)
+            {
+                _observer.Heartbeat(_state.Step, Elapsed);
+                _sinceHeartbeat.Restart();
+            }
+
+            BatchStatistics stats;
+            using (var scope = torch.NewDisposeScope())
+            {
+                stats = TrainingStep.Run(_model, _optimizer, _task, _trainable, _config.ClipNorm, _state.BatchInEpoch);
+                if (!double.IsFinite(stats.Loss))
+                    return Finish("failed", $"loss became {stats.Loss} at step {_state.Step + 1}");
+            }
+            _state.Step++;
+            _state.BatchInEpoch++;
+            _state.Accumulate(stats);
+
+            if (_state.IntervalBatches >= _config.LogEvery)
+            {
+                double rate = (_state.Step - _intervalStartStep) / Math.Max(_interval.Elapsed.TotalSeconds, 1e-9);
+                Log(_state.TrainPoint(_task, Elapsed), rate);
+                _state.ResetInterval();
+                _interval.Restart();
+                _intervalStartStep = _state.Step;
+            }
+            bool lastIteration = !epochTask && _state.Step >= _config.Iterations;
+            if (!lastIteration && (_state.Step % _config.CheckpointEvery == 0 || _sinceCheckpoint.Elapsed.TotalMinutes >= _config.CheckpointMinutes))
+                Checkpoint();
+        }
+        if (!epochTask && _state.IntervalBatches > 0)
+            Log(_state.TrainPoint(_task, Elapsed));
+        _state.ResetInterval();
+        Checkpoint();
+        return Finish("completed", null);
+    }
+
+    void EndEpoch()
+    {
+        var evaluation = _task.Evaluate(_model);
+        _state.Epoch++;
+        _state.BatchInEpoch = 0;
+        if (evaluation is not null)
+        {
+            _state.RecordEvaluation(evaluation);
+            double factor = _task.LearningRateFactor(evaluation, _state.ImprovedThisEpoch);
+            if (factor != 1)
+                foreach (var group in _optimizer.ParamGroups) group.LearningRate *= factor;
+        }
+        Log(_state.EpochPoint(_task, Elapsed, evaluation, _optimizer));
+    }
+
+    void Log(MetricsPoint point, double? iterationsPerSecond = null)
+    {
+        var line = JsonSerializer.Serialize(point, MetricsJson.Options) + "\n";
+        _metrics.Write(System.Text.Encoding.UTF8.GetBytes(line));
+        _metrics.Flush();
+        _observer.Logged(iterationsPerSecond is null ? point : point with { IterationsPerSecond = iterationsPerSecond });
+    }
+
+    void Checkpoint()
+    {
+        var timer = Stopwatch.StartNew();
+        _metrics.Flush(flushToDisk: true);
+        _state.MetricsLength = _metrics.Length;
+        _state.Elapsed = Elapsed;
+        var path = _store.Save(RunCheckpoint.Capture(_config, _configHash, _model, _optimizer, _task, _state));
+        _sinceCheckpoint.Restart();
+        _observer.CheckpointWritten(_state.Step, path, timer.Elapsed.TotalSeconds);
+    }
+
+    RunResult Finish(string status, string? reason)
+    {
+        var result = new RunResult
+        {
+            Status = status,
+            Reason = reason,
+            Task = _config.Task.Name,
+            Model = _config.Model.Name,
+            HiddenSize = _config.HiddenSize,
+            Parameters = _model.ParameterCount,
+            Steps = _state.Step,
+            Epochs = _state.Epoch,
+            Elapsed = Elapsed,
+            FinalLoss = _state.LastLoss,
+            Baseline = _task.Baseline,
+            FinalAccuracy = _state.LastAccuracy,
+            BestTestAccuracy = _state.BestTestAccuracy,
+            FinalTestAccuracy = _state.LastTestAccuracy,
+            BestValidBpc = _state.BestValidBpc,
+            TestBpc = _state.TestBpcAtBestValid,
+            FinalBpc = _state.LastTestBpc,
+            ConfigHash = _configHash,
+        };
+        DurableFile.WriteAllText(_folder.Result, JsonSerializer.Serialize(result, MetricsJson.Indented));
+        _observer.Finished(result);
+        return result;
+    }
+
+    public void Dispose() => _metrics.Dispose();
+}

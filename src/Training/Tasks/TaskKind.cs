@@ -1,0 +1,59 @@
+using System.Text.Json.Serialization;
+using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Loop;
+using static TorchSharp.torch;
+
+namespace AsRnnGrid.Training.Tasks;
+
+/// <summary>
+/// One task as the rest of the program knows it: its name, its reference defaults, what it tells the model about its data,
+/// the data files it needs, its session (batches, evaluation, learning-rate schedule), and how its runs are judged in
+/// progress lines, summaries and reports. Each task's kind lives in the file of its session and has one line in
+/// <see cref="TaskRegistry"/>; nothing else names a task.
+/// </summary>
+[JsonConverter(typeof(KindJsonConverter<TaskKind>))]
+public abstract class TaskKind : INamedKind<TaskKind>
+{
+    public abstract string Name { get; }
+
+    /// <summary>True for the tasks measured in epochs (evaluated at each epoch's end); false for those measured in iterations.</summary>
+    public abstract bool IsEpochTask { get; }
+
+    /// <summary>The reference script's defaults for the task (spec §6.2), every option written out.</summary>
+    public abstract RunConfig Defaults { get; }
+
+    /// <summary>asRNN's reference orthogonal mode on this task (spec §2.2).</summary>
+    public virtual string AsRnnMode => "exprnn";
+
+    /// <summary>The model's sizes for this task known without its data (PTB's vocabulary is taken as 50; its session puts the corpus's in).</summary>
+    public abstract TaskShape Shape(RunConfig config);
+
+    /// <summary>The files the task reads from data_dir; null where it generates its data.</summary>
+    public virtual DataFiles? Data => null;
+
+    /// <summary>How the task's runs are judged in the report's tables and figures (spec §7).</summary>
+    public abstract TaskMetric Metric { get; }
+
+    /// <summary>The number a live log point is shown by (status, the sweep's notices), and its name.</summary>
+    public abstract (double? Value, string? Name) Headline(MetricsPoint point);
+
+    /// <summary>The number a finished run is summed up by, and its name.</summary>
+    public abstract (double? Value, string? Name) Summary(RunResult result);
+
+    /// <summary>Refuses the configurations of this task that cannot run (one line each).</summary>
+    public virtual void Check(RunConfig config) { }
+
+    /// <summary>The task's batches and evaluation on <paramref name="device"/> (loads its data).</summary>
+    public abstract TaskSession CreateSession(RunConfig config, Device device, ScalarType dtype);
+
+    public static IReadOnlyList<TaskKind> All => TaskRegistry.Tasks.All;
+
+    public static TaskKind Parse(string name) => TaskRegistry.Tasks.Parse(name);
+
+    public static TaskKind? Find(string name) => TaskRegistry.Tasks.Find(name);
+
+    public sealed override string ToString() => Name;
+}
+
+/// <summary>The files a task reads from data_dir: what they are called together ("MNIST"), their names, and whether NAME.gz stands for NAME.</summary>
+public sealed record DataFiles(string Kind, IReadOnlyList<string> Names, bool GzipAllowed);
