@@ -9,7 +9,7 @@ namespace AsRnnGrid.Training.Gpus;
 /// libtorch would create a CUDA context (hundreds of MiB) on every GPU in the asking process; NVML reads both without one.
 /// nvidia-smi numbers every GPU of the machine whatever CUDA_VISIBLE_DEVICES says (<see cref="CudaVisibleDevices"/>).
 /// </summary>
-public sealed class NvidiaSmi(string program = NvidiaSmi.DefaultProgram)
+public sealed class NvidiaSmi(string program = NvidiaSmi.DefaultProgram, TimeSpan? timeout = null)
 {
     public const string DefaultProgram = "nvidia-smi";
 
@@ -19,10 +19,10 @@ public sealed class NvidiaSmi(string program = NvidiaSmi.DefaultProgram)
     /// <summary>One row per process with a compute context, on the GPU of that UUID.</summary>
     public const string AppQuery = "--query-compute-apps=gpu_uuid,pid,process_name,used_memory --format=csv,noheader,nounits";
 
-    /// <summary>A GPU in a bad state can keep nvidia-smi waiting on the driver: it is killed after this long.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
-
     public string Program { get; } = program;
+
+    /// <summary>A GPU in a bad state can keep nvidia-smi waiting on the driver: it is killed after this long (15 s).</summary>
+    public TimeSpan Timeout { get; } = timeout ?? TimeSpan.FromSeconds(15);
 
     /// <summary>Both queries, read into a <see cref="GpuListing"/> (which says so where nvidia-smi is missing or failed).</summary>
     public GpuListing List()

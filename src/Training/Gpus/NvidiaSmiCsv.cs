@@ -18,7 +18,7 @@ public static class NvidiaSmiCsv
     {
         if (!gpus.Installed) return GpuListing.NotInstalled;
         if (gpus.TimedOut)
-            return new GpuListing(GpuListingState.Failed, [], null, [$"nvidia-smi did not answer within {NvidiaSmi.Timeout.TotalSeconds:0} s"]);
+            return new GpuListing(GpuListingState.Failed, [], null, ["nvidia-smi did not answer in time and was killed"]);
         var rows = new List<GpuRow>();
         var problems = new List<string>();
         foreach (var line in Lines(gpus.Text))
