@@ -44,7 +44,8 @@ public static class WorkerCommand
                 throw new ConfigurationException($"--join: '{seed}' is not HOST:PORT");
             if (parsed.GetValue(slotsPerGpu) < 1) throw new ConfigurationException("--slots-per-gpu: must be at least 1");
             if (parsed.GetValue(cpuSlots) is < 1) throw new ConfigurationException("--cpu-slots: must be at least 1");
-            if (parsed.GetValue(minFree) is < 0 or > 1 << 24) throw new ConfigurationException($"--gpu-min-free-mib: {parsed.GetValue(minFree)} is not between 0 and {1 << 24} MiB");
+            if (parsed.GetValue(minFree) is < 0 or > GpuOptions.MaxMinFreeMiB)
+                throw new ConfigurationException($"--gpu-min-free-mib: {parsed.GetValue(minFree)} is not between 0 and {GpuOptions.MaxMinFreeMiB} MiB");
             GpuShare? gpuShare = parsed.GetValue(share) is { } text && EnumText.TryParse<GpuShare>(text, out var s) ? s : null;
             var options = new WorkerHostOptions
             {

@@ -25,7 +25,7 @@ static partial class SweepFileParser
         ("slots_per_gpu", true, 1, 64),
         ("cpu_slots", true, 1, 1024),
         ("heartbeat_timeout", false, 1, 1e6),
-        ("gpu_min_free_mib", true, 0, 1 << 24),
+        ("gpu_min_free_mib", true, 0, GpuOptions.MaxMinFreeMiB),
     ];
 
     const string GpuShareKey = "gpu_share";

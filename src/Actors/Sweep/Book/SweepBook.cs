@@ -23,7 +23,7 @@ namespace AsRnnGrid.Actors.Sweep.Book;
 /// checkpoint; past max_retries the run is failed and the sweep goes on. An interruption (a stop, a lost trainer or node,
 /// a restart of the supervisor) spends nothing (<see cref="AttemptEndCause"/>). An attempt that ran out of GPU memory
 /// spends nothing and counts nothing towards quarantine, but waits out the same backoff (doubled for each such attempt of
-/// the run in a row, at most the pause); after out_of_memory_in_a_row of them in a row on one device the slot of the last
+/// the run in a row, at most the pause); after OutOfMemoryInARow (3) of them in a row on one device the slot of the last
 /// one is paused for a while. A device on which quarantine_after different runs failed in a row
 /// (no run completing there in between) is quarantined until `--clear-quarantine`. A running attempt not heard of for
 /// 1.5 × heartbeat_timeout is stopped and failed. The sweep ends finished (every run completed or failed), stopped

@@ -7,4 +7,7 @@ namespace AsRnnGrid.Actors.Sweep.Gpu;
 public sealed record GpuOptions(long? MinFreeMiB, GpuShare? Share)
 {
     public static readonly GpuOptions None = new(null, null);
+
+    /// <summary>The largest gpu_min_free_mib (16 TiB): a number past it is a typo, not a GPU.</summary>
+    public const long MaxMinFreeMiB = 1L << 24;
 }
