@@ -27,6 +27,7 @@ public sealed class GpuMonitor : ReceiveActor
     readonly List<(IActorRef Trainer, string Device)> _asking = [];
     Listed? _last;
     bool _listing;
+    bool _saidMissing;
 
     public static Props Props(GpuSettings settings) => Akka.Actor.Props.Create(() => new GpuMonitor(settings));
 
@@ -34,7 +35,6 @@ public sealed class GpuMonitor : ReceiveActor
     {
         _settings = settings;
         _nvidiaSmi = new NvidiaSmi(settings.NvidiaSmi);
-        bool toldMissing = false;
         Receive<Read>(m =>
         {
             if (_last is { } last && DateTime.UtcNow - last.At < _settings.ListingMaxAge)
@@ -59,9 +59,9 @@ public sealed class GpuMonitor : ReceiveActor
         {
             _listing = false;
             _last = m;
-            if (m.Listing.State == GpuListingState.NotInstalled && !toldMissing)
+            if (m.Listing.State == GpuListingState.NotInstalled && !_saidMissing)
             {
-                toldMissing = true;
+                _saidMissing = true;
                 Context.GetLogger().Warning("{0} is not installed: GPU slots take runs without looking at free memory or other users", _settings.NvidiaSmi);
             }
             foreach (var (trainer, device) in _asking) trainer.Tell(new Reading(device, ReadingOf(m.Listing, device)));
