@@ -55,7 +55,8 @@ public static class StatusSnapshot
             Id = r.Id,
             Experiment = r.Experiment,
             Label = plan.Label.Text,
-            ConfigurationLabel = plan.Label.Configuration,
+            // Left out where it is the label (no seed varies): the file of a big sweep stays smaller.
+            ConfigurationLabel = plan.Label.Configuration == plan.Label.Text ? null : plan.Label.Configuration,
             Task = config.Task.Name,
             Model = config.Model.Name,
             HiddenSize = config.HiddenSize,

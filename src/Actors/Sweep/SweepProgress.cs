@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json.Serialization;
 
 namespace AsRnnGrid.Actors.Sweep;
@@ -34,7 +35,8 @@ public sealed record SweepProgress
     /// <summary>The tally of one pass over the runs.</summary>
     public sealed class Tally
     {
-        readonly Dictionary<RunState, int> _states = Enum.GetValues<RunState>().ToDictionary(s => s, _ => 0);
+        static readonly RunState[] States = Enum.GetValues<RunState>();
+        readonly int[] _states = new int[States.Max(s => (int)s) + 1];
         readonly Dictionary<string, (long Sum, int Known, int Unknown)> _totals = new(StringComparer.Ordinal);
         long _done, _planned;
         int _waiting, _rated;
@@ -42,18 +44,18 @@ public sealed record SweepProgress
 
         public void Add(RunStatus run)
         {
-            _states[run.State]++;
+            _states[(int)run.State]++;
             _done += run.Step;
-            var (sum, known, unknown) = _totals.GetValueOrDefault(run.Experiment);
-            if (run.TotalSteps is { } total) (sum, known) = (sum + total, known + 1);
+            // One lookup a run: the experiment's entry is updated in place.
+            ref var totals = ref CollectionsMarshal.GetValueRefOrAddDefault(_totals, run.Experiment, out _);
+            if (run.TotalSteps is { } total) (totals.Sum, totals.Known) = (totals.Sum + total, totals.Known + 1);
             if (run.State is RunState.Pending or RunState.Retrying or RunState.Running)
             {
                 if (run.TotalSteps is { } t) _planned += Math.Max(t, run.Step);
-                else unknown++;
+                else totals.Unknown++;
                 if (run.State != RunState.Running) _waiting++;
             }
             else _planned += run.Step;
-            _totals[run.Experiment] = (sum, known, unknown);
             if (run.State == RunState.Running && run.IterationsPerSecond is > 0 and var rate)
             {
                 _rate += rate;
@@ -73,16 +75,17 @@ public sealed record SweepProgress
                 else withoutTotal += unknown;
             double? left = null;
             long remaining = Math.Max(0, planned - _done);
-            if (remaining == 0 && _states[RunState.Running] + _waiting == 0) left = 0;
+            int running = _states[(int)RunState.Running];
+            if (remaining == 0 && running + _waiting == 0) left = 0;
             else if (_rated > 0)
             {
-                int free = Math.Clamp(slots - _states[RunState.Running], 0, _waiting);
+                int free = Math.Clamp(slots - running, 0, _waiting);
                 double capacity = _rate + free * (_rate / _rated);
                 left = Math.Max(remaining / capacity, _longest);
             }
             return new SweepProgress
             {
-                RunsByState = _states,
+                RunsByState = States.ToDictionary(s => s, s => _states[(int)s]),
                 IterationsDone = _done,
                 IterationsPlanned = planned,
                 RunsWithoutTotal = withoutTotal,

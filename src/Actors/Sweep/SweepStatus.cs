@@ -47,7 +47,7 @@ public sealed record RunStatus
     [JsonPropertyName("experiment")] public required string Experiment { get; init; }
     /// <summary>The run's name within its experiment (<see cref="Grid.RunLabel"/>); absent in files written before labels.</summary>
     [JsonPropertyName("label")] public string? Label { get; init; }
-    /// <summary>The label without the seed: the configuration the report's rows and curves are named by.</summary>
+    /// <summary>The label without the seed: the configuration the report's rows and curves are named by; absent where it is the label.</summary>
     [JsonPropertyName("configuration_label")] public string? ConfigurationLabel { get; init; }
     [JsonPropertyName("task")] public required string Task { get; init; }
     [JsonPropertyName("model")] public required string Model { get; init; }
