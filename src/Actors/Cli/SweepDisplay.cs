@@ -117,7 +117,7 @@ public static class SweepDisplay
             $"{p.IterationsDone.ToString("N0", CultureInfo.InvariantCulture)} / {(p.RunsWithoutTotal > 0 ? "≥ " : "")}{planned} iterations"
                 + (p.RunsWithoutTotal > 0 ? $" ({p.RunsWithoutTotal} runs' totals not known yet)" : ""),
             $"{p.IterationsPerSecond.ToString("0.#", CultureInfo.InvariantCulture)} it/s",
-            p.SecondsLeft is { } left ? $"{Duration(left)} left" : "time left not known yet",
+            p.SecondsLeft switch { 0 => "nothing left", { } left => $"{Duration(left)} left", null => "time left not known yet" },
         };
         var bar = new Spectre.Console.Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         bar.AddRow(new ProgressLine(p.IterationsDone, p.IterationsPlanned), new Markup(Markup.Escape(string.Join("  ·  ", numbers))));
