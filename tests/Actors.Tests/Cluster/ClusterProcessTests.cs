@@ -45,9 +45,9 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         using var seed = CliProcess.Start("run", file, "--no-local-trainers", "--port", port, "--down-after", "2");
         var seedOut = seed.StandardOutput.ReadToEndAsync();
         var seedErr = seed.StandardError.ReadToEndAsync();
-        using var keeper = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--cpu-slots", "1");
+        using var keeper = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--results", results, "--cpu-slots", "1");
         var keeperOut = keeper.StandardOutput.ReadToEndAsync();
-        using var doomed = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--cpu-slots", "1");
+        using var doomed = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--results", results, "--cpu-slots", "1");
         try
         {
             string? doomedNode = null, movedRun = null;
@@ -100,7 +100,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         var port = FreePort().ToString();
         string[] seedArgs = ["run", file, "--no-local-trainers", "--port", port, "--down-after", "2"];
 
-        using var worker = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--cpu-slots", "1", "--down-after", "2");
+        using var worker = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--results", results, "--cpu-slots", "1", "--down-after", "2");
         var workerOut = worker.StandardOutput.ReadToEndAsync();
         try
         {

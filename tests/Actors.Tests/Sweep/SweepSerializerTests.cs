@@ -1,6 +1,7 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
+using AsRnnGrid.Actors.Cluster;
 using AsRnnGrid.Actors.Sweep;
 using AsRnnGrid.Training.Configuration;
 using static AsRnnGrid.Actors.Sweep.LedgerEvents;
@@ -11,8 +12,11 @@ namespace AsRnnGrid.Actors.Tests.Sweep;
 /// <summary>Every protocol message and ledger event survives the project's serializer; other versions are refused.</summary>
 public sealed class SweepSerializerTests : IDisposable
 {
-    readonly ActorSystem _system = ActorSystem.Create("serializer-test",
-        SweepNodeConfig.Create(new NodeEndpoint(), ["supervisor"], ledgerPath: null));
+    readonly ActorSystem _system = SweepNodeConfig.Start(new SweepNodeSettings
+    {
+        Security = new NodeSecurity.InsecurePlaintext(),
+        Roles = [SweepNodeConfig.SupervisorRole],
+    });
 
     public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
 
