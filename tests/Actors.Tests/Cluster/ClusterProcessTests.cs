@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using AsRnnGrid.Actors.Sweep;
 using AsRnnGrid.Actors.Tests.Sweep;
 using Xunit.Abstractions;
@@ -29,18 +27,11 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
             seeds: [1, 2]
         """;
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task A_worker_killed_with_sigkill_loses_no_run_and_no_run_completes_twice()
     {
         var (file, results) = TestSweeps.WriteSweepFile(Grid);
-        var port = FreePort().ToString();
+        var port = NodeProcess.FreePort().ToString();
 
         using var seed = CliProcess.Start("run", file, "--no-local-trainers", "--port", port, "--down-after", "2");
         var seedOut = seed.StandardOutput.ReadToEndAsync();
@@ -97,7 +88,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
     public async Task The_seed_killed_and_started_again_recovers_its_ledger_and_the_worker_rejoins_by_itself()
     {
         var (file, results) = TestSweeps.WriteSweepFile(Grid.Replace("seeds: [1, 2]", "seeds: [1]"));
-        var port = FreePort().ToString();
+        var port = NodeProcess.FreePort().ToString();
         string[] seedArgs = ["run", file, "--no-local-trainers", "--port", port, "--down-after", "2"];
 
         using var worker = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--results", results, "--cpu-slots", "1", "--down-after", "2");
