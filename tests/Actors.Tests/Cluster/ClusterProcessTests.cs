@@ -8,24 +8,7 @@ namespace AsRnnGrid.Actors.Tests.Cluster;
 /// <summary>A seed and two workers as real processes on loopback; one worker killed with SIGKILL mid-sweep.</summary>
 public sealed class ClusterProcessTests(ITestOutputHelper output)
 {
-    const string Grid = """
-        results: results
-        retry_backoff: 1
-        defaults:
-          task: copy
-          hidden_size: 8
-          batch_size: 16
-          recall_length: 3
-          delay_length: 5
-          iterations: 200
-          log_every: 20
-          checkpoint_every: 20
-        experiments:
-          - name: copy
-            grid:
-              model: [asrnn, exprnn, lstm]
-            seeds: [1, 2]
-        """;
+    static readonly string Grid = TestSweeps.CopyGridFile("asrnn, exprnn, lstm", "1, 2", iterations: 200);
 
     [Fact]
     public async Task A_worker_killed_with_sigkill_loses_no_run_and_no_run_completes_twice()
@@ -87,7 +70,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
     [Fact]
     public async Task The_seed_killed_and_started_again_recovers_its_ledger_and_the_worker_rejoins_by_itself()
     {
-        var (file, results) = TestSweeps.WriteSweepFile(Grid.Replace("seeds: [1, 2]", "seeds: [1]"));
+        var (file, results) = TestSweeps.WriteSweepFile(TestSweeps.CopyGridFile("asrnn, exprnn, lstm", "1", iterations: 200));
         var port = NodeProcess.FreePort().ToString();
         string[] seedArgs = ["run", file, "--no-local-trainers", "--port", port, "--down-after", "2"];
 

@@ -18,25 +18,7 @@ namespace AsRnnGrid.Actors.Tests.Cluster;
 /// </summary>
 public sealed class ClusterSecurityTests(ITestOutputHelper output)
 {
-    const string Grid = """
-        results: results
-        retry_backoff: 1
-        cpu_slots: 1
-        defaults:
-          task: copy
-          hidden_size: 8
-          batch_size: 16
-          recall_length: 3
-          delay_length: 5
-          iterations: 100
-          log_every: 20
-          checkpoint_every: 20
-        experiments:
-          - name: copy
-            grid:
-              model: [asrnn]
-            seeds: [1, 2]
-        """;
+    static string Grid(int iterations = 100, string seeds = "1, 2") => TestSweeps.CopyGridFile("asrnn", seeds, iterations);
 
     static readonly TimeSpan Start = TimeSpan.FromSeconds(90), Sweep = TimeSpan.FromMinutes(3);
 
@@ -50,7 +32,7 @@ public sealed class ClusterSecurityTests(ITestOutputHelper output)
     [Fact]
     public async Task Strangers_are_refused_at_the_handshake_with_one_line_each_and_the_sweep_completes()
     {
-        var (file, results) = TestSweeps.WriteSweepFile(Grid);
+        var (file, results) = TestSweeps.WriteSweepFile(Grid());
         var port = NodeProcess.FreePort();
         using var seed = new NodeProcess("run", file, "--no-local-trainers", "--port", port.ToString());
         try
@@ -178,7 +160,7 @@ public sealed class ClusterSecurityTests(ITestOutputHelper output)
     public async Task An_actor_system_without_the_key_cannot_stop_the_supervisor_and_the_sweep_completes()
     {
         // Long enough (about 30 s on 2 cores) for the strangers to knock while the supervisor works.
-        var (file, results) = TestSweeps.WriteSweepFile(Grid.Replace("iterations: 100", "iterations: 400"));
+        var (file, results) = TestSweeps.WriteSweepFile(Grid(iterations: 400));
         var port = NodeProcess.FreePort();
         using var seed = new NodeProcess("run", file, "--port", port.ToString());
         try
@@ -219,7 +201,7 @@ public sealed class ClusterSecurityTests(ITestOutputHelper output)
     [Fact]
     public async Task Rotate_key_replaces_the_key_of_a_stopped_sweep_and_a_worker_holding_the_old_one_is_refused()
     {
-        var (file, results) = TestSweeps.WriteSweepFile(Grid);
+        var (file, results) = TestSweeps.WriteSweepFile(Grid());
         var port = NodeProcess.FreePort();
         var key = SweepCertificate.PathIn(results);
         string[] seedArgs = ["run", file, "--no-local-trainers", "--port", port.ToString(), "--down-after", "2"];
@@ -273,7 +255,7 @@ public sealed class ClusterSecurityTests(ITestOutputHelper output)
             stderr.Trim());
         Assert.DoesNotContain("joining", stdout);
 
-        var (file, results) = TestSweeps.WriteSweepFile(Grid.Replace("seeds: [1, 2]", "seeds: [1]").Replace("iterations: 100", "iterations: 20"));
+        var (file, results) = TestSweeps.WriteSweepFile(Grid(iterations: 20, seeds: "1"));
         (exit, stdout, stderr) = CliProcess.Run("run", file, "--insecure-plaintext");
         output.WriteLine(stdout);
         Assert.True(exit == 0, stderr);
