@@ -7,8 +7,8 @@ using AsRnnGrid.Training.Configuration;
 namespace AsRnnGrid.Actors.Cli;
 
 /// <summary>
-/// `asrnn-grid worker --join HOST:PORT --results DIR`: a node with trainers only, holding the sweep's key from DIR. It keeps trying to join until the seed answers;
-/// when the cluster takes it out (the seed was restarted, the network failed) it starts afresh and joins again.
+/// `asrnn-grid worker --join HOST:PORT --results DIR`: a node with trainers only, holding the sweep's key from DIR.
+/// It keeps trying to join until the seed answers; when the cluster takes it out (the seed was restarted, the network failed) it starts afresh and joins again.
 /// SIGTERM or Ctrl-C: its runs checkpoint and go back to the queue, then it leaves the cluster.
 /// Exit codes (<see cref="ExitCode"/>): 0 left, 2 bad input or refused by the sweep.
 /// </summary>
@@ -107,7 +107,7 @@ public static class WorkerCommand
         signals.Token.Register(() => leave.TrySetResult());
         if (keyFolder is not null)
         {
-            if (WaitForKey(keyFolder, leave.Task) is not { } key) return 0;
+            if (WaitForKey(keyFolder, leave.Task) is not { } key) return (int)ExitCode.Success;
             options = options with { Security = new NodeSecurity.MutualTls(key) };
         }
         Log($"joining {options.Join} with {options.Slots.Count} slots ({string.Join(", ", options.Slots.Select(s => $"{s.Device} slot {s.Slot}"))})");

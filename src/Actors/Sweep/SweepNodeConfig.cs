@@ -34,6 +34,17 @@ public sealed record SweepNodeSettings
     public bool LeaveOnTerminate { get; init; } = true;
     /// <summary>Where Akka's log lines go, one line each (<see cref="NodeLogger"/>).</summary>
     public Action<string> Log { get; init; } = Console.Out.WriteLine;
+
+    /// <summary>
+    /// A supervisor's node that joins no cluster and that no node joins (benchmarks and tests of the supervisor and
+    /// its ledger): it listens on loopback only, so plain TCP exposes nothing.
+    /// </summary>
+    public static SweepNodeSettings Alone(string? ledgerPath) => new()
+    {
+        Security = new NodeSecurity.InsecurePlaintext(),
+        Roles = [SweepNodeConfig.SupervisorRole],
+        LedgerPath = ledgerPath,
+    };
 }
 
 /// <summary>

@@ -81,7 +81,7 @@ public sealed class ClusterSecurityTests(ITestOutputHelper output)
 
             using var worker = new NodeProcess(Worker(port, results));
             Assert.True(await seed.Exit(Sweep) == 0, seed.Output + "\nworker " + worker.Output);
-            Assert.All(SweepStatus.Read(results)!.Runs, r => Assert.Equal("completed", r.State));
+            Assert.All(SweepStatus.Read(results)!.Runs, r => Assert.Equal(RunState.Completed, r.State));
 
             // One line per refused connection, and none of Akka's own accounts of it.
             Assert.Single(seed.Out, l => l.Contains($"127.0.0.1:{rawPort}:", StringComparison.Ordinal));
@@ -185,8 +185,8 @@ public sealed class ClusterSecurityTests(ITestOutputHelper output)
             }
             Assert.True(await seed.Exit(Sweep) == 0, seed.Output);
             var final = SweepStatus.Read(results)!;
-            Assert.Equal("finished", final.State);
-            Assert.All(final.Runs, r => Assert.Equal("completed", r.State));
+            Assert.Equal(SweepState.Finished, final.State);
+            Assert.All(final.Runs, r => Assert.Equal(RunState.Completed, r.State));
             // The strangers knocked while the supervisor was at work, not after.
             var lines = seed.Out.ToList();
             Assert.True(lines.FindLastIndex(l => l.Contains(" refused a connection from ", StringComparison.Ordinal))
@@ -238,7 +238,7 @@ public sealed class ClusterSecurityTests(ITestOutputHelper output)
             // A worker started now reads the new key, and the sweep resumes and completes.
             using var fresh = new NodeProcess(Worker(port, results));
             Assert.True(await second.Exit(Sweep) == 0, second.Output + "\nworker " + fresh.Output);
-            Assert.All(SweepStatus.Read(results)!.Runs, r => Assert.Equal("completed", r.State));
+            Assert.All(SweepStatus.Read(results)!.Runs, r => Assert.Equal(RunState.Completed, r.State));
         }
         finally
         {
