@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
@@ -66,9 +67,25 @@ public static class SweepNodeConfig
         services.AddAkka(SystemName, builder => Configure(builder, settings));
         // Akka.Hosting builds the system from the service provider; it lives as long as the system does.
         var provider = services.BuildServiceProvider();
-        var system = provider.GetRequiredService<ActorSystem>();
+        ActorSystem system;
+        try
+        {
+            system = provider.GetRequiredService<ActorSystem>();
+        }
+        catch (Exception e) when (Causes(e).OfType<SocketException>().FirstOrDefault() is { } socket)
+        {
+            // Remoting could not listen (the port is taken, the address is not this machine's): the person's option.
+            provider.Dispose();
+            var at = $"{settings.Endpoint.Hostname}:{settings.Endpoint.Port}";
+            throw new AsRnnGrid.Training.Configuration.ConfigurationException($"--hostname/--port: this node cannot listen on {at}: {socket.Message}");
+        }
         system.WhenTerminated.ContinueWith(_ => provider.Dispose(), TaskScheduler.Default);
         return system;
+    }
+
+    static IEnumerable<Exception> Causes(Exception e)
+    {
+        for (Exception? cause = e; cause is not null; cause = cause.InnerException) yield return cause;
     }
 
     /// <summary>The Akka address of the seed at host:port, in the scheme of this node's transport.</summary>
