@@ -79,6 +79,8 @@ public static class RunCommand
             },
         };
         console.WriteLine($"sweep {sweep.File}: {sweep.Runs.Count} runs; results in {sweep.Results}");
+        // Plain lines: the console would wrap a long one at its width.
+        foreach (var note in sweep.Notes) Console.Out.WriteLine("note: " + note);
         var host = SweepHost.Start(sweep, options);
         console.WriteLine($"workers join with: asrnn-grid worker --join {host.Address}");
         var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

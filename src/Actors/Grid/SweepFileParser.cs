@@ -24,6 +24,7 @@ static partial class SweepFileParser
         ("slots_per_gpu", true, 1, 64),
         ("cpu_slots", true, 1, 1024),
         ("heartbeat_timeout", false, 1, 1e6),
+        ("max_runs", true, 1, 1e8),
     ];
 
     static readonly string[] SweepKeys = [Results, .. Numbers.Select(n => n.Name), Defaults, Experiments];
@@ -82,6 +83,7 @@ static partial class SweepFileParser
         "slots_per_gpu" => s with { SlotsPerGpu = (int)x },
         "cpu_slots" => s with { CpuSlots = (int)x },
         "heartbeat_timeout" => s with { HeartbeatTimeoutSeconds = x },
+        "max_runs" => s with { MaxRuns = (int)x },
         _ => throw new InvalidOperationException(key),
     };
 
