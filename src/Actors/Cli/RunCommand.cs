@@ -37,7 +37,11 @@ public static class RunCommand
         command.SetAction(parsed =>
         {
             var sweep = SweepFileReader.Read(parsed.GetValue(file)!);
-            if (parsed.GetValue(results) is { } folder) sweep = sweep with { Results = Path.GetFullPath(folder) };
+            if (parsed.GetValue(results) is { } folder)
+            {
+                FolderPath.Require(folder, "--results names the results folder");
+                sweep = sweep with { Results = Path.GetFullPath(folder) };
+            }
             var options = new SweepHostOptions
             {
                 LedgerPath = parsed.GetValue(ledger),

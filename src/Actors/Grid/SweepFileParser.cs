@@ -47,7 +47,10 @@ static partial class SweepFileParser
                 case Results:
                     var text = yaml.Scalar(value, key).Value ?? "";
                     if (text.Trim().Length == 0) throw yaml.Error(value, "results: expected a folder");
-                    settings = settings with { Results = Path.GetFullPath(Path.Combine(folder, text.Trim())) };
+                    var results = Path.GetFullPath(Path.Combine(folder, text.Trim()));
+                    // `run` creates it: what it refuses, `validate` refuses.
+                    if (FolderPath.Problem(results) is { } problem) throw yaml.Error(value, $"results: {results} {problem}");
+                    settings = settings with { Results = results };
                     break;
                 case Defaults:
                     defaults = ParseDefaults(yaml, value);

@@ -47,6 +47,7 @@ public sealed class TrainingRun
     /// <summary>Trains until done or <paramref name="stop"/> is cancelled (then checkpoints and returns status "stopped").</summary>
     public RunResult Run(CancellationToken stop)
     {
+        FolderPath.Require(_folder.Path, "--out names the run folder");
         Device device;
         try
         {
