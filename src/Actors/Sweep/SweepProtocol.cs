@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using AsRnnGrid.Actors.Sweep.Book;
 using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Loop;
 
 namespace AsRnnGrid.Actors.Sweep;
 
@@ -68,7 +69,15 @@ public static class SweepProtocol
         [property: JsonPropertyName("FinalLoss")] double? FinalLoss,
         [property: JsonPropertyName("Metric")] double? Metric,
         [property: JsonPropertyName("MetricName")] string? MetricName,
-        [property: JsonPropertyName("Elapsed")] double Elapsed) : ISweepMessage;
+        [property: JsonPropertyName("Elapsed")] double Elapsed) : ISweepMessage
+    {
+        /// <summary>The summary of a run's result.json, with the task's headline metric.</summary>
+        public static RunSummary Of(RunConfig config, RunResult result)
+        {
+            var (value, name) = config.Task.Summary(result);
+            return new RunSummary(result.Steps, result.FinalLoss, value, name, result.Elapsed);
+        }
+    }
 }
 
 /// <summary>

@@ -26,6 +26,8 @@ public sealed record SupervisorSettings
     public bool RetryFailed { get; init; }
     /// <summary>`run --clear-quarantine`: devices quarantined in an earlier session are back in service.</summary>
     public bool ClearQuarantine { get; init; }
+    /// <summary>`run --rebuild-ledger`: what the run folders show, journalled into the new ledger as the runs are planned.</summary>
+    public IReadOnlyDictionary<string, RunFolderFact>? Rebuilt { get; init; }
     /// <summary>End the sweep when every trainer is quarantined (one machine); a cluster waits for new ones instead.</summary>
     public bool EndWhenNoDeviceLeft { get; init; } = true;
     /// <summary>
@@ -86,7 +88,7 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
             _snapshotAt = offer.Metadata.SequenceNr;
         });
         Recover<ILedgerEvent>(e => _book.Apply(e));
-        Recover<RecoveryCompleted>(_ => Handle(new BookCommands.Recover(settings.RetryFailed, settings.ClearQuarantine)));
+        Recover<RecoveryCompleted>(_ => Handle(new BookCommands.Recover(settings.RetryFailed, settings.ClearQuarantine, settings.Rebuilt)));
 
         Command<WorkerHello>(m =>
         {
