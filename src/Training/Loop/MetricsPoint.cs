@@ -22,4 +22,8 @@ public sealed record MetricsPoint
     [JsonPropertyName("test_bpc")] public double? TestBpc { get; init; }
     [JsonPropertyName("lr")] public double? LearningRate { get; init; }
     [JsonIgnore] public double? IterationsPerSecond { get; init; }
+
+    /// <summary>One line of metrics.jsonl; a <see cref="System.Text.Json.JsonException"/> where it is not a log point.</summary>
+    public static MetricsPoint Parse(string line) => System.Text.Json.JsonSerializer.Deserialize<MetricsPoint>(line, MetricsJson.Options)
+        ?? throw new System.Text.Json.JsonException("null is not a log point");
 }
