@@ -26,16 +26,8 @@ public static class StatusCommand
         {
             var folder = Path.GetFullPath(parsed.GetValue(results)!);
             if (!Directory.Exists(folder)) throw new ConfigurationException($"{folder}: no such results folder");
-            SweepStatus status;
-            try
-            {
-                status = SweepStatus.Read(folder)
-                    ?? throw new ConfigurationException($"{SweepStatus.PathIn(folder)}: no such file (has `asrnn-grid run` started on this folder?)");
-            }
-            catch (JsonException e)
-            {
-                throw new ConfigurationException($"{SweepStatus.PathIn(folder)}:{e.LineNumber + 1}: not a sweep status file ({e.Message.Split('.')[0]})");
-            }
+            var status = SweepStatus.Read(folder)
+                ?? throw new ConfigurationException($"{SweepStatus.PathIn(folder)}: no such file (has `asrnn-grid run` started on this folder?)");
             if (parsed.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(status, SweepStatus.Json));

@@ -51,7 +51,7 @@ public static class TestSweeps
     public static SweepStatus? TryReadStatus(string results)
     {
         try { return SweepStatus.Read(results); }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException) { return null; }
+        catch (Exception e) when (e is IOException or AsRnnGrid.Training.Configuration.ConfigurationException) { return null; }
     }
 
     /// <summary>An experiments.yaml with this text in a new temporary folder; its results go to results/ beside it.</summary>
