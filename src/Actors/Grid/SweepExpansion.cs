@@ -10,6 +10,7 @@ namespace AsRnnGrid.Actors.Grid;
 /// Expands the experiments of a <see cref="SweepFile"/> into runs, in a stable order: experiments in file order,
 /// then the grid's cartesian product (keys in file order, last key fastest), then variants, then seeds.
 /// Each run's options are merged as defaults:, fixed keys, grid point, variant, seed (a later value wins).
+/// Each run is labelled within its experiment (<see cref="RunLabels"/>) by the options in that order: grid keys, variant keys, seed.
 /// </summary>
 static class SweepExpansion
 {
@@ -26,9 +27,11 @@ static class SweepExpansion
         var origins = new Dictionary<(string Experiment, string Hash), Mark>();
         var byShortId = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var checkedData = new HashSet<(TaskKind, string)>();
+        var starts = new List<(ExperimentEntry Experiment, int Start)>();
         CheckCount(yaml, file);
         foreach (var experiment in file.Experiments)
         {
+            starts.Add((experiment, drafts.Count));
             IReadOnlyList<Variant?> variants = experiment.Variants.Count > 0 ? [.. experiment.Variants] : [null];
             IReadOnlyList<OptionSetting?> seeds = experiment.Seeds.Count > 0 ? [.. experiment.Seeds] : [null];
             foreach (var point in Product(experiment.Grid))
@@ -76,7 +79,11 @@ static class SweepExpansion
             foreach (var i in indices) ids[i] = RunId.For(drafts[i].Experiment, drafts[i].Hash, length);
             notes.Add($"{indices.Count} runs of different configurations would share the id {shortId}; they get {length} hex digits of their configuration hash: {string.Join(", ", indices.Select(i => ids[i]))}");
         }
-        return (drafts.Select((d, i) => new PlannedRun(ids[i], d.Experiment, d.Options, d.Config)).ToArray(), notes);
+        var runs = drafts.Select((d, i) => new PlannedRun(ids[i], d.Experiment, d.Options, d.Config)).ToList();
+        // Labels last: a label that two runs share falls back to the (final) id.
+        for (int e = 0; e < starts.Count; e++)
+            Label(runs, starts[e].Start, (e + 1 < starts.Count ? starts[e + 1].Start : runs.Count) - starts[e].Start, starts[e].Experiment);
+        return (runs, notes);
     }
 
     /// <summary>Refuses, before anything is expanded, a file of more than max_runs runs, at the experiment that goes past it.</summary>
@@ -105,6 +112,17 @@ static class SweepExpansion
         if (e.Variants.Count > 0) parts.Add($"variants {e.Variants.Count}");
         if (e.Seeds.Count > 0) parts.Add($"seeds {e.Seeds.Count}");
         return string.Join(" × ", parts);
+    }
+
+    /// <summary>Labels the runs from <paramref name="start"/> on, those of <paramref name="experiment"/>.</summary>
+    static void Label(List<PlannedRun> runs, int start, int count, ExperimentEntry experiment)
+    {
+        var mine = runs.GetRange(start, count);
+        IEnumerable<string> order = experiment.Grid.Select(a => a.Key)
+            .Concat(experiment.Variants.SelectMany(v => v.Settings).Select(s => s.Key))
+            .Concat(experiment.Seeds.Select(s => s.Key));
+        var labels = RunLabels.For(mine.Select(r => new RunLabels.Source(r.Id, r.Config, r.Options)).ToList(), order.ToList());
+        for (int i = 0; i < mine.Count; i++) runs[start + i] = mine[i] with { Label = labels[i] };
     }
 
     /// <summary>

@@ -2,13 +2,14 @@ using AsRnnGrid.Actors.Sweep.Book;
 
 namespace AsRnnGrid.Actors.Sweep;
 
-/// <summary>The book as sweep-status.json shows it: every run of the plan and every trainer slot, at one moment.</summary>
+/// <summary>The book as sweep-status.json shows it: every run of the plan and every trainer slot, at one moment, and the sweep's progress tallied on the way.</summary>
 public static class StatusSnapshot
 {
     public static SweepStatus Of(SweepBook book, string sweepFile, DateTimeOffset updated)
     {
         var runs = new RunStatus[book.Plan.Count];
-        for (int i = 0; i < runs.Length; i++) runs[i] = Run(book.Plan[i]);
+        var progress = new SweepProgress.Tally();
+        for (int i = 0; i < runs.Length; i++) progress.Add(runs[i] = Run(book.Plan[i]));
         var devices = book.Trainers
             .OrderBy(t => t.Address.Node, StringComparer.Ordinal).ThenBy(t => t.Address.Device, StringComparer.Ordinal).ThenBy(t => t.Address.Slot)
             .Select(t => new DeviceStatus
@@ -31,12 +32,14 @@ public static class StatusSnapshot
                 : SweepState.Stopped,
             Runs = runs,
             Devices = devices,
+            Progress = progress.Build(SweepProgress.UsableSlots(devices)),
         };
     }
 
     static RunStatus Run(BookRun r)
     {
-        var config = r.Plan!.Config;
+        var plan = r.Plan!;
+        var config = plan.Config;
         var summary = r.Summary;
         var attempts = new AttemptStatus[r.Attempts.Count];
         for (int i = 0; i < attempts.Length; i++)
@@ -51,6 +54,9 @@ public static class StatusSnapshot
         {
             Id = r.Id,
             Experiment = r.Experiment,
+            Label = plan.Label.Text,
+            // Left out where it is the label (no seed varies): the file of a big sweep stays smaller.
+            ConfigurationLabel = plan.Label.Configuration == plan.Label.Text ? null : plan.Label.Configuration,
             Task = config.Task.Name,
             Model = config.Model.Name,
             HiddenSize = config.HiddenSize,

@@ -31,8 +31,10 @@ public static class SweepProtocol
     /// <summary>
     /// Supervisor → trainer: train this run in this folder. <paramref name="Config"/> is the run's configuration as the sweep
     /// resolved it; the folder's run.yaml, written from it before this message (<see cref="RunDispatch"/>), is what the child trains.
+    /// <paramref name="TensorBoard"/> is where the child writes its TensorBoard events (an operational setting: no part of the
+    /// configuration or its hash); null from a supervisor of an earlier version.
     /// </summary>
-    public sealed record AssignRun(string RunId, int Attempt, RunConfig Config, string Folder) : ISweepMessage;
+    public sealed record AssignRun(string RunId, int Attempt, RunConfig Config, string Folder, string? TensorBoard = null) : ISweepMessage;
 
     /// <summary>Trainer → supervisor: the run is alive (a log point, or a heartbeat with only the step).</summary>
     public sealed record RunProgress(string RunId, int Attempt, long Step, long? TotalSteps, double? Loss, double? Metric,

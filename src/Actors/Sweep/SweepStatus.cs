@@ -20,6 +20,8 @@ public sealed record SweepStatus
     [JsonPropertyName("state")] public required SweepState State { get; init; }
     [JsonPropertyName("runs")] public required IReadOnlyList<RunStatus> Runs { get; init; }
     [JsonPropertyName("devices")] public IReadOnlyList<DeviceStatus> Devices { get; init; } = [];
+    /// <summary>The sweep at a glance; absent in files written before it was added (<see cref="SweepProgress.Of"/> tallies those).</summary>
+    [JsonPropertyName("progress")] public SweepProgress? Progress { get; init; }
 
     public static string PathIn(string results) => Path.Combine(results, FileName);
 
@@ -56,6 +58,10 @@ public sealed record RunStatus
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
     [JsonPropertyName("experiment")] public required string Experiment { get; init; }
+    /// <summary>The run's name within its experiment (<see cref="Grid.RunLabel"/>); absent in files written before labels.</summary>
+    [JsonPropertyName("label")] public string? Label { get; init; }
+    /// <summary>The label without the seed: the configuration the report's rows and curves are named by; absent where it is the label.</summary>
+    [JsonPropertyName("configuration_label")] public string? ConfigurationLabel { get; init; }
     [JsonPropertyName("task")] public required string Task { get; init; }
     [JsonPropertyName("model")] public required string Model { get; init; }
     [JsonPropertyName("hidden_size")] public int HiddenSize { get; init; }

@@ -132,6 +132,7 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
         // The child trains what the sweep resolved: the run.yaml the supervisor wrote from the run's configuration.
         var args = new List<string> { "train", "--config", Path.Combine(run.Folder, RunYaml.FileName), "--out", run.Folder,
             "--device", _settings.Device, "--progress", "json", "--stop-with-parent" };
+        if (run.TensorBoard is { } tensorBoard) args.AddRange(["--tensorboard", tensorBoard]);
         args.AddRange(_settings.Faults.ArgumentsFor(run.RunId, run.Attempt));
         var self = Self;
         var attempt = run.Attempt;
