@@ -46,8 +46,8 @@ internal sealed class RunFolderSession : IDisposable
     /// </summary>
     public static RunFolderSession Open(RunFolder folder, RunConfig config, string configHash, bool restart, TimeSpan lockWait)
     {
-        // Its parts where a folder is expected: a file named checkpoints would fail the first checkpoint, after steps were trained.
-        FolderPath.Require(new CheckpointStore(folder.Path, config.KeepCheckpoints).Folder, "a run folder's checkpoints/ is a folder");
+        // A file named checkpoints would fail the first checkpoint, after steps were trained (--restart moves it aside).
+        if (!restart) FolderPath.Require(new CheckpointStore(folder.Path, config.KeepCheckpoints).Folder, "a run folder's checkpoints/ is a folder");
         bool madeFolder = !Directory.Exists(folder.Path), madeLockFile = !File.Exists(folder.LockFile);
         var hold = new Hold(folder.Lock(lockWait), madeFolder, madeLockFile);
         try
