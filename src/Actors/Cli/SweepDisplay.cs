@@ -85,10 +85,15 @@ public static class SweepDisplay
 
     public static Table DevicesTable(SweepStatus status, IAnsiConsole console)
     {
-        var table = new Table().AddColumns("node", "device", "state", "run", "failures in a row").Fit(console);
+        var table = new Table().AddColumns("node", "device", "state", "run", "failures in a row", "note").Fit(console);
         foreach (var d in status.Devices)
-            table.AddRow(Markup.Escape(d.Node), Markup.Escape(d.Device), d.State == DeviceState.Quarantined ? $"[red]{d.State.Text()}[/]" : d.State.Text(),
-                Markup.Escape(d.Run ?? ""), d.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture));
+            table.AddRow(Markup.Escape(d.Node), Markup.Escape(d.Device), d.State switch
+                {
+                    DeviceState.Quarantined => $"[red]{d.State.Text()}[/]",
+                    DeviceState.Waiting or DeviceState.Paused => $"[yellow]{d.State.Text()}[/]",
+                    _ => d.State.Text(),
+                },
+                Markup.Escape(d.Run ?? ""), d.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture), Markup.Escape(d.Note ?? ""));
         return table;
     }
 

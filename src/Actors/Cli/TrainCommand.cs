@@ -25,6 +25,7 @@ public static class TrainCommand
         var failAt = new Option<long?>("--fail_at_step") { Description = "test setting: throw at this step", Hidden = true };
         var nanAt = new Option<long?>("--nan_at_step") { Description = "test setting: the loss of this step reads as NaN", Hidden = true };
         var hangAt = new Option<long?>("--hang_at_step") { Description = "test setting: hang silently at this step", Hidden = true };
+        var oomAt = new Option<long?>("--oom_at_step") { Description = "test setting: die at this step with libtorch's CUDA out-of-memory error", Hidden = true };
         var stopWithParent = new Option<bool>("--stop-with-parent") { Description = "checkpoint and stop when the parent process (a sweep trainer) dies", Hidden = true };
         command.Options.Add(outOption);
         command.Options.Add(restart);
@@ -34,6 +35,7 @@ public static class TrainCommand
         command.Options.Add(failAt);
         command.Options.Add(nanAt);
         command.Options.Add(hangAt);
+        command.Options.Add(oomAt);
         command.Options.Add(stopWithParent);
 
         command.SetAction(parsed =>
@@ -55,7 +57,7 @@ public static class TrainCommand
             {
                 Restart = parsed.GetValue(restart),
                 TensorBoard = parsed.GetValue(tensorBoard) is { } board ? Path.GetFullPath(board) : null,
-                Faults = new InjectedFaults { FailAtStep = parsed.GetValue(failAt), NanAtStep = parsed.GetValue(nanAt), HangAtStep = parsed.GetValue(hangAt) },
+                Faults = new InjectedFaults { FailAtStep = parsed.GetValue(failAt), NanAtStep = parsed.GetValue(nanAt), HangAtStep = parsed.GetValue(hangAt), OutOfMemoryAtStep = parsed.GetValue(oomAt) },
             });
             var result = run.Run(signals.Token);
             return result.Status switch

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using AsRnnGrid.Actors.Sweep.Gpu;
 using AsRnnGrid.Training.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -25,9 +26,12 @@ static partial class SweepFileParser
         ("cpu_slots", true, 1, 1024),
         ("heartbeat_timeout", false, 1, 1e6),
         ("max_runs", true, 1, 1e8),
+        ("gpu_min_free_mib", true, 0, GpuOptions.MaxMinFreeMiB),
     ];
 
-    static readonly string[] SweepKeys = [Results, .. Numbers.Select(n => n.Name), Defaults, Experiments];
+    const string GpuShareKey = "gpu_share";
+
+    static readonly string[] SweepKeys = [Results, .. Numbers.Select(n => n.Name), GpuShareKey, Defaults, Experiments];
     static readonly string[] ExperimentKeys = [Name, Grid, Variants, Seeds];
 
     public static SweepFile Parse(YamlFile yaml)
@@ -58,6 +62,9 @@ static partial class SweepFileParser
                 case Experiments:
                     experiments = ParseExperiments(yaml, value);
                     break;
+                case GpuShareKey:
+                    settings = settings with { GpuShare = ParseEnum<GpuShare>(yaml, yaml.Scalar(value, key), key) };
+                    break;
                 default:
                     var number = Numbers.FirstOrDefault(n => n.Name == key);
                     if (number.Name is null) throw UnknownSweepKey(yaml, key, keyNode);
@@ -87,6 +94,7 @@ static partial class SweepFileParser
         "cpu_slots" => s with { CpuSlots = (int)x },
         "heartbeat_timeout" => s with { HeartbeatTimeoutSeconds = x },
         "max_runs" => s with { MaxRuns = (int)x },
+        "gpu_min_free_mib" => s with { GpuMinFreeMiB = (long)x },
         _ => throw new InvalidOperationException(key),
     };
 
@@ -105,6 +113,14 @@ static partial class SweepFileParser
         if (x < number.Min || x > number.Max)
             throw yaml.Error(node, FormattableString.Invariant($"{number.Name}: {x} is out of range [{number.Min}, {number.Max}]"));
         return x;
+    }
+
+    /// <summary>A value spelled as the enum's one spelling (<see cref="EnumText"/>).</summary>
+    static T ParseEnum<T>(YamlFile yaml, YamlScalarNode node, string key) where T : struct, Enum
+    {
+        var text = (node.Value ?? "").Trim();
+        return EnumText.TryParse<T>(text, out var value) ? value
+            : throw yaml.Error(node, $"{key}: '{text}' is not one of {string.Join(", ", Enum.GetValues<T>().Select(v => v.Text()))}");
     }
 
     static IReadOnlyList<OptionSetting> ParseDefaults(YamlFile yaml, YamlNode node)

@@ -15,10 +15,15 @@ public static class LedgerEvents
 {
     /// <summary>
     /// 2: <see cref="AttemptEnded"/> records its <see cref="AttemptOutcome"/> (version 1: a CountsAsFailure flag);
-    /// <see cref="QuarantineCleared"/> is new. Raise it for any change of a property's meaning or presence, and teach
-    /// the serializer to read the previous version.
+    /// <see cref="QuarantineCleared"/> is new. 3: an attempt's outcome may be <see cref="AttemptOutcome.OutOfMemory"/>
+    /// (the events' shapes are version 2's, so a version-2 entry reads as it is; an asrnn-grid of version 2 refuses a
+    /// version-3 ledger rather than misreading the outcome). Raise it for any change of a property's meaning, presence
+    /// or values, and teach the serializer to read the previous version.
     /// </summary>
-    public const int Version = 2;
+    public const int Version = 3;
+
+    /// <summary>The first version written as "ledger-vN/Type" (version 1 wrote "v1/LedgerEvents.Type": <see cref="LedgerV1"/>).</summary>
+    public const int FirstManifestVersion = 2;
 
     public interface ILedgerEvent : ISweepMessage, IBookEvent;
 
@@ -52,7 +57,10 @@ public static class LedgerEvents
         [property: JsonPropertyName("Attempt")] int Attempt,
         [property: JsonPropertyName("Step")] long Step) : IRunEvent;
 
-    /// <summary>The attempt ended without completing: <see cref="AttemptOutcome.Failed"/> spends a retry, <see cref="AttemptOutcome.Interrupted"/> does not.</summary>
+    /// <summary>
+    /// The attempt ended without completing: <see cref="AttemptOutcome.Failed"/> spends a retry,
+    /// <see cref="AttemptOutcome.Interrupted"/> and <see cref="AttemptOutcome.OutOfMemory"/> do not.
+    /// </summary>
     public sealed record AttemptEnded(
         [property: JsonPropertyName("RunId")] string RunId,
         [property: JsonPropertyName("Attempt")] int Attempt,

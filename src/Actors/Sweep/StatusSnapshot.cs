@@ -19,8 +19,13 @@ public static class StatusSnapshot
                 State = t.Gone ? DeviceState.Gone
                     : book.IsQuarantined(t.Address.DeviceId) ? DeviceState.Quarantined
                     : t.Run is not null ? DeviceState.Busy
+                    : t.PausedAt(updated.UtcDateTime) ? DeviceState.Paused
+                    : t.RoomShortfall is not null ? DeviceState.Waiting
                     : DeviceState.Idle,
                 Run = t.Run,
+                Note = t.Gone || t.Run is not null ? null
+                    : t.PausedAt(updated.UtcDateTime) ? $"until {new DateTimeOffset(t.PausedUntil!.Value, TimeSpan.Zero).ToLocalTime():HH:mm:ss}: {t.PauseReason}"
+                    : t.RoomShortfall,
                 ConsecutiveFailures = book.FailuresInARow(t.Address.DeviceId),
             }).ToArray();
         return new SweepStatus

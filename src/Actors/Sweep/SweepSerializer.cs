@@ -10,16 +10,17 @@ namespace AsRnnGrid.Actors.Sweep;
 
 /// <summary>
 /// Serialises <see cref="ISweepMessage"/>s as UTF-8 JSON. Protocol messages (which cross nodes) carry the manifest
-/// "v1/Owner.Type": another protocol version, or a type this build does not know, is refused with a message that says
-/// so. Ledger events (which stay on disk for ever) carry "ledger-v2/Type", the <see cref="LedgerEvents.Version"/> they
-/// were written in; older versions are read into today's events (<see cref="LedgerV1"/>), a newer one is refused; the
-/// book's snapshots carry "snapshot-v1/BookSnapshot".
+/// "v2/Owner.Type": another protocol version, or a type this build does not know, is refused with a message that says
+/// so (v2: GPU readings and options in RequestWork, GpuChanged, the out-of-memory end of a run). Ledger events (which
+/// stay on disk for ever) carry "ledger-v3/Type", the <see cref="LedgerEvents.Version"/> they were written in; older
+/// versions are read into today's events (<see cref="LedgerV1"/>; version 2 has today's shapes), a newer one is
+/// refused; the book's snapshots carry "snapshot-v2/BookSnapshot" and version 1's read as they are.
 /// Every property is required, as records declare it: a missing one is an error, never a default.
 /// </summary>
 public sealed class SweepSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public const int Id = 4711;
-    public const string ProtocolVersion = "v1";
+    public const string ProtocolVersion = "v2";
     public const string LedgerPrefix = "ledger-v";
     public const string SnapshotPrefix = "snapshot-v";
 
@@ -81,18 +82,19 @@ public sealed class SweepSerializer(ExtendedActorSystem system) : SerializerWith
         if (version > LedgerEvents.Version)
             throw new SerializationException(
                 $"ledger event '{manifest}' of version {version}: this asrnn-grid reads ledger versions 1 to {LedgerEvents.Version} (a newer asrnn-grid wrote this ledger; use it)");
-        if (version < LedgerEvents.Version)
+        if (version < LedgerEvents.FirstManifestVersion)
             throw new SerializationException($"ledger event '{manifest}': version {version} was never written with this manifest");
         return LedgerTypes.TryGetValue(manifest[(slash + 1)..], out var type)
             ? JsonSerializer.Deserialize(bytes, type, Json)
             : throw new SerializationException($"unknown ledger event '{manifest}'");
     }
 
+    /// <summary>Every snapshot version so far has today's shape (version 2 only widened an attempt's outcomes).</summary>
     static object? Snapshot(byte[] bytes, string manifest) =>
-        manifest == $"{SnapshotPrefix}{BookSnapshot.Version.ToString(CultureInfo.InvariantCulture)}/{nameof(BookSnapshot)}"
+        Enumerable.Range(1, BookSnapshot.Version).Any(v => manifest == $"{SnapshotPrefix}{v.ToString(CultureInfo.InvariantCulture)}/{nameof(BookSnapshot)}")
             ? JsonSerializer.Deserialize<BookSnapshot>(bytes, Json)
             : throw new SerializationException(
-                $"ledger snapshot '{manifest}': this asrnn-grid reads snapshot version {BookSnapshot.Version.ToString(CultureInfo.InvariantCulture)} (a newer asrnn-grid wrote this ledger; use it)");
+                $"ledger snapshot '{manifest}': this asrnn-grid reads snapshot versions 1 to {BookSnapshot.Version.ToString(CultureInfo.InvariantCulture)} (a newer asrnn-grid wrote this ledger; use it)");
 
     static object? ProtocolMessage(byte[] bytes, string manifest)
     {

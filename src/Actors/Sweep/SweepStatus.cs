@@ -111,4 +111,6 @@ public sealed record DeviceStatus
     [JsonPropertyName("state")] public required DeviceState State { get; init; }
     [JsonPropertyName("run")] public string? Run { get; init; }
     [JsonPropertyName("consecutive_failures")] public int ConsecutiveFailures { get; init; }
+    /// <summary>Why it waits ("GPU 1: 812 MiB free, 2048 needed") or until when it is paused; null otherwise.</summary>
+    [JsonPropertyName("note")] public string? Note { get; init; }
 }

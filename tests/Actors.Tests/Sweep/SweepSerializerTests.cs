@@ -2,6 +2,7 @@ using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
 using AsRnnGrid.Actors.Sweep;
+using AsRnnGrid.Actors.Sweep.Gpu;
 using AsRnnGrid.Training.Configuration;
 using static AsRnnGrid.Actors.Sweep.LedgerEvents;
 using static AsRnnGrid.Actors.Sweep.SweepProtocol;
@@ -24,6 +25,10 @@ public sealed class SweepSerializerTests : IDisposable
         new SweepInfo("/shared/results", "/shared/experiments.yaml", 600),
         new WorkerCannotJoin("gpu-b:4054", "no token"),
         new RequestWork("gpu-b:4054", "cuda:1", 2, "abc123"),
+        new RequestWork("gpu-b:4054", "cuda:1", 2, "abc123",
+            new GpuReading("GPU 3", GpuReadingState.Measured, 812, 81559, [new GpuUser(4242, "python3", "alice", 80211)], null),
+            new GpuOptions(4096, GpuShare.Never)),
+        new GpuChanged(new GpuReading("GPU 3", GpuReadingState.Unreadable, null, null, null, "not listed by nvidia-smi: Unable to determine the device handle for GPU0000:41:00.0: Unknown Error")),
         new TrainerRefused("wrong sweep token"),
         new AssignRun("copy-3ebb6365", 2, RunConfigBuilder.Build([new("task", "copy"), new("hidden_size", "8"), new("optimizer", "adam")]),
             "/shared/results/runs/copy-3ebb6365"),
@@ -31,6 +36,7 @@ public sealed class SweepSerializerTests : IDisposable
         new SweepProtocol.RunResumed("copy-3ebb6365", 2, 100),
         new SweepProtocol.RunCheckpointed("copy-3ebb6365", 2, 200),
         new RunEnded("copy-3ebb6365", 2, RunEndOutcome.Completed, null, Summary),
+        new RunEnded("copy-3ebb6365", 3, RunEndOutcome.OutOfMemory, "exit code 1: error: ExternalException: CUDA out of memory. Tried to allocate 2.00 GiB.", null),
         new StopRun("copy-3ebb6365", 2, "the sweep is stopping"),
         Summary,
         new RunPlanned("copy-3ebb6365", "copy", "3ebb6365ffff"),
@@ -38,6 +44,7 @@ public sealed class SweepSerializerTests : IDisposable
         new LedgerEvents.RunResumed("copy-3ebb6365", 2, 100),
         new LedgerEvents.RunCheckpointed("copy-3ebb6365", 2, 200),
         new AttemptEnded("copy-3ebb6365", 1, AttemptOutcome.Interrupted, "trainer lost", "gpu-b:4054", "cuda:1 slot 0"),
+        new AttemptEnded("copy-3ebb6365", 3, AttemptOutcome.OutOfMemory, "exit code 1: error: ExternalException: CUDA out of memory.", "gpu-b:4054", "cuda:1 slot 0"),
         new QuarantineCleared("gpu-b", "cuda:1", "run --clear-quarantine"),
         new RunCompleted("copy-3ebb6365", 2, Summary),
         new RunGaveUp("copy-3ebb6365", "loss became NaN at step 26"),
@@ -68,8 +75,8 @@ public sealed class SweepSerializerTests : IDisposable
     public void Messages_of_the_same_name_in_protocol_and_ledger_keep_apart()
     {
         var serializer = (SweepSerializer)_system.Serialization.FindSerializerFor(new WorkerHello("x"));
-        Assert.Equal("v1/SweepProtocol.RunResumed", serializer.Manifest(new SweepProtocol.RunResumed("a", 1, 2)));
-        Assert.Equal("ledger-v2/RunResumed", serializer.Manifest(new LedgerEvents.RunResumed("a", 1, 2)));
+        Assert.Equal("v2/SweepProtocol.RunResumed", serializer.Manifest(new SweepProtocol.RunResumed("a", 1, 2)));
+        Assert.Equal("ledger-v3/RunResumed", serializer.Manifest(new LedgerEvents.RunResumed("a", 1, 2)));
     }
 
     [Fact]
@@ -77,10 +84,11 @@ public sealed class SweepSerializerTests : IDisposable
     {
         var serializer = (SweepSerializer)_system.Serialization.FindSerializerFor(new WorkerHello("x"));
         var bytes = serializer.ToBinary(new WorkerHello("gpu-b"));
-        var e = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "v2/SweepProtocol.WorkerHello"));
-        Assert.Equal("sweep message of protocol v2 refused: this asrnn-grid speaks v1 (run the same version on every node)", e.Message);
-        var unknown = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "v1/SweepProtocol.Nonsense"));
-        Assert.Equal("unknown sweep message type 'v1/SweepProtocol.Nonsense' (run the same asrnn-grid version on every node)", unknown.Message);
+        // v1 had no GPU readings and no out-of-memory end: a worker or supervisor of that version is told, not misread.
+        var e = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "v1/SweepProtocol.WorkerHello"));
+        Assert.Equal("sweep message of protocol v1 refused: this asrnn-grid speaks v2 (run the same version on every node)", e.Message);
+        var unknown = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "v2/SweepProtocol.Nonsense"));
+        Assert.Equal("unknown sweep message type 'v2/SweepProtocol.Nonsense' (run the same asrnn-grid version on every node)", unknown.Message);
     }
 }
 
@@ -122,16 +130,35 @@ public sealed class LedgerFormatTests : IDisposable
     [Fact]
     public void A_ledger_of_a_newer_version_is_refused_with_a_message_that_says_so()
     {
-        var e = Assert.Throws<SerializationException>(() => Read("""{"RunId":"a","Reason":"b"}""", "ledger-v3/RunGaveUp"));
-        Assert.Equal("ledger event 'ledger-v3/RunGaveUp' of version 3: this asrnn-grid reads ledger versions 1 to 2 (a newer asrnn-grid wrote this ledger; use it)", e.Message);
+        var e = Assert.Throws<SerializationException>(() => Read("""{"RunId":"a","Reason":"b"}""", "ledger-v4/RunGaveUp"));
+        Assert.Equal("ledger event 'ledger-v4/RunGaveUp' of version 4: this asrnn-grid reads ledger versions 1 to 3 (a newer asrnn-grid wrote this ledger; use it)", e.Message);
+        var never = Assert.Throws<SerializationException>(() => Read("""{"RunId":"a","Reason":"b"}""", "ledger-v1/RunGaveUp"));
+        Assert.Equal("ledger event 'ledger-v1/RunGaveUp': version 1 was never written with this manifest", never.Message);
+    }
+
+    [Fact]
+    public void Version_2_events_read_as_they_are_and_version_3_adds_the_out_of_memory_outcome()
+    {
+        Assert.Equal(new AttemptEnded("copy-1", 2, AttemptOutcome.Interrupted, "trainer lost", "vm:1", "cpu slot 0"),
+            Read("""{"RunId":"copy-1","Attempt":2,"Outcome":"interrupted","Reason":"trainer lost","Node":"vm:1","Device":"cpu slot 0"}""", "ledger-v2/AttemptEnded"));
+        Assert.Equal(new AttemptEnded("copy-1", 3, AttemptOutcome.OutOfMemory, "CUDA out of memory", "vm:1", "cuda:0 slot 0"),
+            Read("""{"RunId":"copy-1","Attempt":3,"Outcome":"out-of-memory","Reason":"CUDA out of memory","Node":"vm:1","Device":"cuda:0 slot 0"}""", "ledger-v3/AttemptEnded"));
+        Assert.Equal("ledger-v3/AttemptEnded", Serializer.Manifest(new AttemptEnded("a", 1, AttemptOutcome.OutOfMemory, "r", null, null)));
+        Assert.Equal("""{"RunId":"a","Attempt":1,"Outcome":"out-of-memory","Reason":"r","Node":null,"Device":null}""",
+            System.Text.Encoding.UTF8.GetString(Serializer.ToBinary(new AttemptEnded("a", 1, AttemptOutcome.OutOfMemory, "r", null, null))));
     }
 
     [Fact]
     public void A_snapshot_of_a_newer_version_is_refused_with_a_message_that_says_so()
     {
-        var e = Assert.Throws<SerializationException>(() => Read("""{"Runs":[],"Quarantines":[]}""", "snapshot-v2/BookSnapshot"));
-        Assert.Equal("ledger snapshot 'snapshot-v2/BookSnapshot': this asrnn-grid reads snapshot version 1 (a newer asrnn-grid wrote this ledger; use it)", e.Message);
-        Assert.Equal("snapshot-v1/BookSnapshot", Serializer.Manifest(new AsRnnGrid.Actors.Sweep.Book.BookSnapshot([], [])));
+        var e = Assert.Throws<SerializationException>(() => Read("""{"Runs":[],"Quarantines":[]}""", "snapshot-v3/BookSnapshot"));
+        Assert.Equal("ledger snapshot 'snapshot-v3/BookSnapshot': this asrnn-grid reads snapshot versions 1 to 2 (a newer asrnn-grid wrote this ledger; use it)", e.Message);
+        Assert.Equal("snapshot-v2/BookSnapshot", Serializer.Manifest(new AsRnnGrid.Actors.Sweep.Book.BookSnapshot([], [])));
+        // Version 1 (before out-of-memory outcomes) reads as it is.
+        var v1 = (AsRnnGrid.Actors.Sweep.Book.BookSnapshot)Read(
+            """{"Runs":[{"Id":"copy-1","Experiment":"copy","ConfigHash":"h","State":"pending","Attempt":1,"Failures":1,"Node":"vm:1","Device":"cpu slot 0","CheckpointStep":null,"Reason":"boom","Summary":null,"Attempts":[{"Attempt":1,"Node":"vm:1","Device":"cpu slot 0","Started":"2026-11-23T12:00:00+00:00","ResumedFrom":null,"Outcome":"failed","OutcomeReason":"boom"}]}],"Quarantines":[]}""",
+            "snapshot-v1/BookSnapshot");
+        Assert.Equal((RunState.Pending, AttemptOutcome.Failed), (v1.Runs.Single().State, v1.Runs.Single().Attempts.Single().Outcome));
     }
 
     [Fact]

@@ -13,7 +13,8 @@ public sealed record BookSnapshot(
     [property: JsonPropertyName("Runs")] IReadOnlyList<RunSnapshot> Runs,
     [property: JsonPropertyName("Quarantines")] IReadOnlyList<DeviceQuarantined> Quarantines) : ISweepMessage
 {
-    public const int Version = 1;
+    /// <summary>2: an attempt's outcome may be out-of-memory (ledger version 3). Version 1 reads as it is.</summary>
+    public const int Version = 2;
 }
 
 /// <summary>One run's journalled state (<see cref="BookRun"/>'s first half).</summary>

@@ -1,4 +1,5 @@
 using AsRnnGrid.Actors.Grid;
+using AsRnnGrid.Actors.Sweep.Gpu;
 using AsRnnGrid.Training.Configuration;
 using static AsRnnGrid.Actors.Sweep.Book.BookCommands;
 using static AsRnnGrid.Actors.Sweep.Book.LiveEvents;
@@ -16,10 +17,14 @@ namespace AsRnnGrid.Actors.Sweep.Book;
 /// <see cref="Apply"/> gives a restarted supervisor back every run, attempt and quarantined device.
 /// <para>
 /// Policy: a run is handed to a trainer that waits for work, in sweep-file order, once it is pending and its backoff has
-/// passed, unless the trainer's device is quarantined (<see cref="NextRunFor"/>). An attempt that fails spends one of
-/// max_retries and waits retry_backoff × 2^(failures − 1) before it is retried from its checkpoint; past max_retries the
-/// run is failed and the sweep goes on. An interruption (a stop, a lost trainer or node, a restart of the supervisor)
-/// spends nothing (<see cref="AttemptEndCause"/>). A device on which quarantine_after different runs failed in a row
+/// passed, unless the trainer's device is quarantined or its slot paused (<see cref="NextRunFor"/>), and only when the
+/// trainer's GPU has room for it (<see cref="GpuRoom"/>: else the slot waits, visibly, and the run stays for others). An
+/// attempt that fails spends one of max_retries and waits retry_backoff × 2^(failures − 1) before it is retried from its
+/// checkpoint; past max_retries the run is failed and the sweep goes on. An interruption (a stop, a lost trainer or node,
+/// a restart of the supervisor) spends nothing (<see cref="AttemptEndCause"/>). An attempt that ran out of GPU memory
+/// spends nothing and counts nothing towards quarantine, but waits out the same backoff (doubled for each such attempt of
+/// the run in a row, at most the pause); after OutOfMemoryInARow (3) of them in a row on one device the slot of the last
+/// one is paused for a while. A device on which quarantine_after different runs failed in a row
 /// (no run completing there in between) is quarantined until `--clear-quarantine`. A running attempt not heard of for
 /// 1.5 × heartbeat_timeout is stopped and failed. The sweep ends finished (every run completed or failed), stopped
 /// (asked, and nothing runs any more) or stalled (nothing runs and every trainer's device is quarantined).
@@ -38,6 +43,8 @@ public sealed class SweepBook
     readonly RunQueue _queue = new();
     /// <summary>Running attempts with their trainer: what heartbeats and a stop look at.</summary>
     readonly HashSet<BookRun> _held = [];
+    /// <summary>Waiting trainers whose GPU lacked room for the run they would take.</summary>
+    readonly HashSet<TrainerId> _roomWaiting = [];
     readonly int[] _counts = new int[Enum.GetValues<RunState>().Length];
     DateTime _lastJoin = DateTime.MinValue;
 
@@ -126,6 +133,7 @@ public sealed class SweepBook
     {
         Recover r => Recovery(r),
         FromTrainer { Message: RequestWork m } t => TrainerReady(t.Trainer, m, now),
+        FromTrainer { Message: GpuChanged m } t => _trainers.GetValueOrDefault(t.Trainer) is { Waiting: true } ? [new TrainerGpuRead(t.Trainer, m.Gpu)] : [],
         FromTrainer { Message: RunProgress m } t => Report(t.Trainer, m.RunId, m.Attempt, _ => [new RunProgressed(m, now)]),
         FromTrainer { Message: SweepProtocol.RunResumed m } t => Report(t.Trainer, m.RunId, m.Attempt,
             _ => [new LedgerEvents.RunResumed(m.RunId, m.Attempt, m.Step), new RunHeard(m.RunId, now, m.Step)]),
@@ -180,7 +188,7 @@ public sealed class SweepBook
         else if (HeldBy(slot) is { } stale)
             // It asks for work while the book still has it on a run: its report was lost (a restart of either side).
             events.AddRange(EndAttempt(stale, AttemptEndCause.TrainerGaveBack, "the trainer gave up the run without a report", slot, now));
-        events.Add(new TrainerWaiting(trainer));
+        events.Add(new TrainerWaiting(trainer, m.Gpu, m.GpuOptions));
         return events;
     }
 
@@ -213,6 +221,19 @@ public sealed class SweepBook
                 var backoff = Policy.Backoff(failures);
                 events.Add(new RetryScheduled(run.Id, now + backoff, backoff));
             }
+        }
+        else if (cause.WaitsOutBackoff())
+        {
+            var backoff = Policy.OutOfMemoryBackoff(run.OutOfMemoryInARow + 1);
+            events.Add(new RetryScheduled(run.Id, now + backoff, backoff));
+        }
+        if (cause.CountsTowardsPause() && slot is not null)
+        {
+            var device = slot.Address.DeviceId;
+            int count = (_devices.GetValueOrDefault(device)?.OutOfMemoryInARow ?? 0) + 1;
+            events.Add(new DeviceOutOfMemoryCounted(device));
+            if (count >= Policy.OutOfMemoryInARow)
+                events.Add(new SlotPaused(slot.Id, now + Policy.OutOfMemoryPause, $"{count} attempts in a row ran out of GPU memory on {device.Device}"));
         }
         if (cause.ChargesDevice() && slot is not null && _devices.GetValueOrDefault(slot.Address.DeviceId) is not { Quarantined: true } )
         {
@@ -273,7 +294,13 @@ public sealed class SweepBook
             foreach (var waiting in _waiting)
             {
                 var slot = _trainers[new TrainerId(waiting)];
-                if (NextRunFor(slot, taken, due) is not { } next) continue;
+                if (NextRunFor(slot, taken, due, now) is not { } next) continue;
+                if (RoomFor(slot, next) is { } shortfall)
+                {
+                    // The run stays for the next slot; this one waits until its GPU has room.
+                    if (shortfall != slot.RoomShortfall) events.Add(new SlotWaitsForRoom(slot.Id, shortfall, slot.RoomShortfall is null));
+                    continue;
+                }
                 taken.Add(next.PlanIndex);
                 int attempt = next.Attempt + 1;
                 events.Add(new RunStarted(next.Id, attempt, slot.Address.Node, slot.Address.Label, new DateTimeOffset(now)));
@@ -282,17 +309,27 @@ public sealed class SweepBook
                 if (taken.Count == _queue.ReadyCount + due.Count) break;
             }
         }
+        else if (_roomWaiting.Count > 0 && _queue.ReadyCount + due.Count == 0)
+            foreach (var trainer in _roomWaiting.OrderBy(t => t.Value)) events.Add(new SlotRoomWaitOver(trainer));
         if (!handedOut && End(now) is { } end) events.Add(end);
         return events;
     }
 
+    /// <summary>Null where the slot's GPU has room for the run (always for a CPU slot); else why not.</summary>
+    string? RoomFor(TrainerSlot slot, BookRun run)
+    {
+        if (slot.Gpu is null) return null;
+        var need = GpuNeed.MiB(run.Plan!.Config, slot.GpuOptions?.MinFreeMiB ?? Policy.GpuMinFreeMiB, Policy.GpuPeaksMiB);
+        return GpuRoom.Shortfall(slot.Gpu, need, slot.GpuOptions?.Share ?? Policy.GpuShare);
+    }
+
     /// <summary>
     /// The choice of the next run for a slot: the first pending run in sweep-file order (a retry whose backoff has just
-    /// ended among them) that this decision has not handed out yet; none for a slot on a quarantined device.
+    /// ended among them) that this decision has not handed out yet; none for a slot on a quarantined device or a paused slot.
     /// </summary>
-    BookRun? NextRunFor(TrainerSlot slot, HashSet<int> taken, IReadOnlyList<int> due)
+    BookRun? NextRunFor(TrainerSlot slot, HashSet<int> taken, IReadOnlyList<int> due, DateTime now)
     {
-        if (IsQuarantined(slot.Address.DeviceId)) return null;
+        if (IsQuarantined(slot.Address.DeviceId) || slot.PausedAt(now)) return null;
         int best = -1;
         foreach (var i in _queue.Ready)
             if (!taken.Contains(i)) { best = i; break; }
@@ -425,16 +462,40 @@ public sealed class SweepBook
                 var slot = _trainers[w.Trainer];
                 if (slot.Gone) break;
                 slot.Waiting = true;
+                (slot.Gpu, slot.GpuOptions) = (w.Gpu, w.GpuOptions);
                 _waiting.Add(w.Trainer.Value);
                 break;
             }
+            case TrainerGpuRead r:
+                _trainers[r.Trainer].Gpu = r.Gpu;
+                break;
+            case SlotWaitsForRoom w:
+                _trainers[w.Trainer].RoomShortfall = w.Shortfall;
+                _roomWaiting.Add(w.Trainer);
+                break;
+            case SlotRoomWaitOver o:
+                _trainers[o.Trainer].RoomShortfall = null;
+                _roomWaiting.Remove(o.Trainer);
+                break;
+            case SlotPaused p:
+            {
+                var slot = _trainers[p.Trainer];
+                (slot.PausedUntil, slot.PauseReason) = (p.Until, p.Reason);
+                Health(slot.Address.DeviceId).OutOfMemoryInARow = 0;
+                break;
+            }
+            case DeviceOutOfMemoryCounted o:
+                Health(o.Device).OutOfMemoryInARow++;
+                break;
             case TrainerLeft l:
             {
                 var slot = _trainers[l.Trainer];
                 slot.Gone = true;
                 slot.Waiting = false;
                 slot.Run = null;
+                slot.RoomShortfall = null;
                 _waiting.Remove(l.Trainer.Value);
+                _roomWaiting.Remove(l.Trainer);
                 // Its node's new trainer for the slot may have registered first: then nothing is gone.
                 if (_trainers.Values.Any(t => !t.Gone && t.Address == slot.Address)) _trainers.Remove(l.Trainer);
                 break;
@@ -448,7 +509,9 @@ public sealed class SweepBook
                 _held.Add(run);
                 slot.Run = run.Id;
                 slot.Waiting = false;
+                slot.RoomShortfall = null;
                 _waiting.Remove(h.Trainer.Value);
+                _roomWaiting.Remove(h.Trainer);
                 break;
             }
             case RunProgressed { Report: var p } progressed:
@@ -486,10 +549,18 @@ public sealed class SweepBook
                 break;
             }
             case DeviceFailureCounted f:
-                Health(f.Device).FailedRunsInARow.Add(f.RunId);
+            {
+                var health = Health(f.Device);
+                health.FailedRunsInARow.Add(f.RunId);
+                health.OutOfMemoryInARow = 0;
                 break;
+            }
             case DeviceFailuresCleared c:
-                _devices.GetValueOrDefault(c.Device)?.FailedRunsInARow.Clear();
+                if (_devices.GetValueOrDefault(c.Device) is { } completedOn)
+                {
+                    completedOn.FailedRunsInARow.Clear();
+                    completedOn.OutOfMemoryInARow = 0;
+                }
                 break;
             case SweepStopping:
                 Stopping = true;
