@@ -35,7 +35,7 @@ public sealed class SupervisorSnapshotTests
 
     static async Task<(SweepStatus Status, string Ledger)> Supervise(string ledger, AsRnnGrid.Actors.Grid.SweepDefinition sweep, bool train)
     {
-        var system = ActorSystem.Create("snapshot-test", SweepNodeConfig.Create(new NodeEndpoint(), ["supervisor"], ledger));
+        var system = SweepNodeConfig.Start(SweepNodeSettings.Alone(ledger));
         try
         {
             var ended = new TaskCompletionSource<SweepEnded>(TaskCreationOptions.RunContinuationsAsynchronously);
