@@ -6,8 +6,8 @@ namespace AsRnnGrid.Actors.Cluster;
 /// <summary>How a worker node is started.</summary>
 public sealed record WorkerHostOptions
 {
-    /// <summary>The seed to join, host:port.</summary>
-    public required string Join { get; init; }
+    /// <summary>The seed to join.</summary>
+    public required SeedAddress Join { get; init; }
     public NodeEndpoint Endpoint { get; init; } = new();
     /// <summary>The sweep's certificate, read once from the results folder when the worker starts (or plain TCP).</summary>
     public required NodeSecurity Security { get; init; }
@@ -50,7 +50,7 @@ public sealed class WorkerHost : IAsyncDisposable
             Endpoint = options.Endpoint,
             Security = options.Security,
             Roles = [SweepNodeConfig.TrainerRole],
-            Seed = options.Join,
+            Seed = options.Join.ToString(),
             DownAfter = options.DownAfter,
             LeaveOnTerminate = options.LeaveOnTerminate,
             Log = options.OnEvent,
