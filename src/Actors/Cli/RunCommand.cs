@@ -105,6 +105,7 @@ public static class RunCommand
         // Plain lines: the console would wrap a long one at its width.
         foreach (var note in sweep.Notes) Console.Out.WriteLine("note: " + note);
         var host = SweepHost.Start(sweep, options);
+        console.WriteLine($"Akka's own log: {host.LogFile}");
         if (host.Security is NodeSecurity.MutualTls tls)
         {
             console.WriteLine($"nodes talk mutual TLS with the sweep key {tls.Certificate.Fingerprint} ({tls.Certificate.PathName})");

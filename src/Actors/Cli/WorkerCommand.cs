@@ -64,7 +64,10 @@ public static class WorkerCommand
                 Faults = FaultPlan.Parse(Environment.GetEnvironmentVariable(FaultPlan.EnvironmentVariable)),
                 Gpu = new GpuSettings { Options = new GpuOptions(parsed.GetValue(minFree), gpuShare) },
                 OnEvent = Log,
+                // Akka's own lines in the results folder the worker shares with the seed, when it names one.
+                LogFile = keyFolder is null ? null : NodeLogFile.PathFor(keyFolder, "worker"),
             };
+            if (options.LogFile is { } log) Log($"Akka's own log: {log}");
             return Run(options, keyFolder);
         });
         return command;

@@ -22,6 +22,8 @@ public sealed record WorkerHostOptions
     /// <summary>Tests only: terminating the system does not leave the cluster first (a node lost, not one leaving).</summary>
     public bool LeaveOnTerminate { get; init; } = true;
     public Action<string> OnEvent { get; init; } = _ => { };
+    /// <summary>Akka's own log (results/logs/); null: its warnings and errors go to <see cref="OnEvent"/>.</summary>
+    public string? LogFile { get; init; }
 }
 
 /// <summary>
@@ -54,6 +56,7 @@ public sealed class WorkerHost : IAsyncDisposable
             DownAfter = options.DownAfter,
             LeaveOnTerminate = options.LeaveOnTerminate,
             Log = options.OnEvent,
+            LogFile = options.LogFile,
         });
         var host = new WorkerHost(system);
         host.Ended = Task.WhenAny(host._refused.Task, system.WhenTerminated).ContinueWith(_ =>

@@ -64,6 +64,9 @@ public sealed class SweepHost : IAsyncDisposable
         TaskScheduler.Default);
 
     Task<SweepEnded>? _endedOrAborted;
+    /// <summary>Akka's own log of this node (results/logs/).</summary>
+    public string LogFile { get; private init; } = "";
+
     /// <summary>host:port where workers join this seed.</summary>
     public string Address { get; private set; } = "";
 
@@ -81,6 +84,7 @@ public sealed class SweepHost : IAsyncDisposable
             ? new NodeSecurity.InsecurePlaintext()
             : new NodeSecurity.MutualTls(SweepCertificate.CreateOrRead(sweep.Results));
         var notice = options.OnNotice ?? (_ => { });
+        var logFile = NodeLogFile.PathFor(sweep.Results, "seed");
         var system = SweepNodeConfig.Start(new SweepNodeSettings
         {
             Endpoint = options.Endpoint,
@@ -91,8 +95,9 @@ public sealed class SweepHost : IAsyncDisposable
             LedgerPath = ledger,
             DownAfter = options.DownAfter,
             Log = line => notice(new SweepNotice(DateTimeOffset.Now, line)),
+            LogFile = logFile,
         });
-        var host = new SweepHost(system, sweep) { Security = security };
+        var host = new SweepHost(system, sweep) { Security = security, LogFile = logFile };
         var cluster = Akka.Cluster.Cluster.Get(system);
         cluster.Join(cluster.SelfAddress);
 
