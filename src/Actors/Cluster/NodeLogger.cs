@@ -10,7 +10,7 @@ namespace AsRnnGrid.Actors.Cluster;
 /// <summary>
 /// Where a node's Akka log lines go: <see cref="Write"/> is the node's output (the `run` notices, the worker's output),
 /// <see cref="File"/> Akka's own log (results/logs/, INFO and above); <see cref="Seed"/>, on a worker, the seed it joins,
-/// which it names in its own words while it cannot reach it, once every <see cref="SayAgainAfter"/>.
+/// which it names in its own words while it cannot reach it, once a minute.
 /// </summary>
 public sealed class NodeLogSetup(Action<string> write, TlsPeerCheck? peers, string? file = null, string? seed = null) : Setup
 {
@@ -18,7 +18,6 @@ public sealed class NodeLogSetup(Action<string> write, TlsPeerCheck? peers, stri
     public TlsPeerCheck? Peers { get; } = peers;
     public string? File { get; } = file;
     public string? Seed { get; } = seed;
-    public TimeSpan SayAgainAfter { get; init; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>
@@ -30,6 +29,7 @@ public sealed class NodeLogSetup(Action<string> write, TlsPeerCheck? peers, stri
 /// </summary>
 public sealed class NodeLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {
+    static readonly TimeSpan SayAgainAfter = TimeSpan.FromMinutes(1);
     readonly NodeLogSetup _setup;
     readonly StreamWriter? _file;
     /// <summary>Why an incoming connection is being refused, by its peer, until its refusal is written.</summary>
@@ -81,7 +81,7 @@ public sealed class NodeLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMess
         if (_setup.Seed is { } seed && UnreachableEvent.Read(e) is { } unreachable)
         {
             // Other nodes than the seed (a worker's peers) are Akka's business: the file has them.
-            if (unreachable.Address == seed && unreachable.Reason is { } why && DateTime.UtcNow - _seedLastSaid >= _setup.SayAgainAfter)
+            if (unreachable.Address == seed && unreachable.Reason is { } why && DateTime.UtcNow - _seedLastSaid >= SayAgainAfter)
             {
                 _seedLastSaid = DateTime.UtcNow;
                 _setup.Write($"cannot reach the seed at {seed} ({why}); still trying, every few seconds (this line once a minute)");

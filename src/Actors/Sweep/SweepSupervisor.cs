@@ -150,6 +150,12 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
         Timers.StartPeriodicTimer("tick", TickMessage.Instance, _settings.Tick);
     }
 
+    protected override void PostStop()
+    {
+        Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+        base.PostStop();
+    }
+
     void OnRequestWork(RequestWork m)
     {
         if (_settings.Token.Length > 0 && m.Token != _settings.Token)
