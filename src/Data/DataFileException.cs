@@ -6,11 +6,12 @@ namespace AsRnnGrid.Data;
 /// </summary>
 public sealed class DataFileException : Exception
 {
-    public DataFileException(string path, string fault, int? line = null, Exception? inner = null)
-        : base(Compose(path, fault, line), inner)
+    public DataFileException(string path, string fault, int? line = null, Exception? inner = null, int? column = null)
+        : base(Compose(path, fault, line, column), inner)
     {
         Path = path;
         Line = line;
+        Column = column;
     }
 
     /// <summary>The file, or the folder when files are missing.</summary>
@@ -19,6 +20,9 @@ public sealed class DataFileException : Exception
     /// <summary>1-based line number for text files, when the fault is on one line.</summary>
     public int? Line { get; }
 
-    private static string Compose(string path, string fault, int? line) =>
-        line is int l ? $"{path}:{l}: {fault}" : $"{path}: {fault}";
+    /// <summary>1-based column on <see cref="Line"/>, where the fault is at one place.</summary>
+    public int? Column { get; }
+
+    private static string Compose(string path, string fault, int? line, int? column) =>
+        line is int l ? (column is int c ? $"{path}:{l}:{c}: {fault}" : $"{path}:{l}: {fault}") : $"{path}: {fault}";
 }

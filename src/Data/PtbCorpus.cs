@@ -1,12 +1,11 @@
-using System.Text;
-
 namespace AsRnnGrid.Data;
 
 /// <summary>
 /// Penn Treebank character corpus (spec §5.4). Each line gives its whitespace-separated symbols
 /// plus one <see cref="EndOfSentence"/>. Ids follow first appearance reading train, valid, test in
 /// that order; a valid/test symbol unseen in train is rejected, since the model could never have
-/// learnt it and it would silently grow the output layer.
+/// learnt it and it would silently grow the output layer. The files are strict UTF-8 (<see cref="Utf8Text"/>): a byte
+/// that is not would otherwise become a symbol U+FFFD of its own.
 /// </summary>
 public sealed class PtbCorpus
 {
@@ -71,7 +70,8 @@ public sealed class PtbCorpus
         int lineNumber = 0, symbols = 0;
         try
         {
-            foreach (string line in File.ReadLines(path, Encoding.UTF8))
+            using var lines = new StringReader(Utf8Text.Read(path));
+            for (string? line = lines.ReadLine(); line is not null; line = lines.ReadLine())
             {
                 lineNumber++;
                 // null separators = split on any whitespace, as Python's str.split() in the reference.

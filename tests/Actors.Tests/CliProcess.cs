@@ -10,9 +10,13 @@ public static class CliProcess
     public static Process Start(params string[] args) => StartWith(null, args);
 
     /// <summary>With these environment variables set (a fault plan), or removed where the value is null.</summary>
-    public static Process StartWith(IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    public static Process StartWith(IReadOnlyDictionary<string, string?>? environment, params string[] args) => StartIn(null, environment, args);
+
+    /// <summary>In <paramref name="folder"/> (null: this process's current folder), with these environment variables.</summary>
+    public static Process StartIn(string? folder, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (folder is not null) psi.WorkingDirectory = folder;
         psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
@@ -23,9 +27,12 @@ public static class CliProcess
 
     public static (int Exit, string Out, string Err) Run(params string[] args) => RunWith(null, args);
 
-    public static (int Exit, string Out, string Err) RunWith(IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    public static (int Exit, string Out, string Err) RunWith(IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
+        RunIn(null, environment, args);
+
+    public static (int Exit, string Out, string Err) RunIn(string? folder, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
-        using var p = StartWith(environment, args);
+        using var p = StartIn(folder, environment, args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException(string.Join(' ', args)); }

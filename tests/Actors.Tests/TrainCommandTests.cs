@@ -37,6 +37,15 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void A_batch_larger_than_the_training_set_trains_with_a_warning()
+    {
+        var (exit, _, err) = CliProcess.Run("train", "--task", "smnist", "--data_dir", RepositoryPaths.Mnist, "--train_samples", "40",
+            "--test_samples", "10", "--batch_size", "64", "--hidden_size", "4", "--epochs", "1", "--out", NewFolder());
+        Assert.True(exit == 0, err);
+        Assert.Equal($"warning: batch_size 64 is more than the 40 training images in {RepositoryPaths.Mnist}: every step trains on all of them (one step an epoch)", err.Trim());
+    }
+
+    [Fact]
     public void Json_progress_reports_logs_checkpoints_and_the_result()
     {
         var folder = NewFolder();

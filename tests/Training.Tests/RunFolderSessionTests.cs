@@ -53,8 +53,11 @@ public class RunFolderSessionTests
     public void A_run_refused_for_missing_data_leaves_no_folder_behind()
     {
         var folder = Path.Combine(TestRuns.NewFolder(), "new-run");
-        var config = TestRuns.Config(("task", "smnist"), ("hidden_size", "8"), ("data_dir", TestRuns.NewFolder()));
-        Assert.Throws<Data.DataFileException>(() => TestRuns.Train(config, folder));
+        var data = TestRuns.NewFolder();
+        var config = TestRuns.Config(("task", "smnist"), ("hidden_size", "8"), ("data_dir", data));
+        // The task's files are looked for before they are read (DataFilesCheck, as validate does): every missing one named.
+        var e = Assert.Throws<ConfigurationException>(() => TestRuns.Train(config, folder));
+        Assert.StartsWith($"data_dir {data} has no train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte", e.Message);
         Assert.False(Directory.Exists(folder));
     }
 }

@@ -28,9 +28,9 @@ public static class CommandLine
     {
         var root = Build();
         var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
+        if (ParseErrors.Describe(parsed) is { Count: > 0 } problems)
         {
-            foreach (var line in ParseErrors.Describe(parsed)) Console.Error.WriteLine("error: " + line);
+            foreach (var line in problems) Console.Error.WriteLine("error: " + line);
             return (int)ExitCode.BadInput;
         }
         try

@@ -2,6 +2,7 @@ using System.CommandLine;
 using AsRnnGrid.Actors.Cluster;
 using AsRnnGrid.Actors.Grid;
 using AsRnnGrid.Actors.Sweep;
+using AsRnnGrid.Actors.Sweep.Book;
 using AsRnnGrid.Training.Checkpoints;
 using AsRnnGrid.Training.Configuration;
 using Spectre.Console;
@@ -27,11 +28,13 @@ public static class RunCommand
         var ledger = new Option<string>("--ledger") { Description = "the SQLite ledger (default <results>/ledger.db); put it on a local disk when results sit on a network filesystem" };
         var retryFailed = new Option<bool>("--retry-failed") { Description = "give runs that failed in an earlier session a fresh retry budget" };
         var clearQuarantine = new Option<bool>("--clear-quarantine") { Description = "put devices quarantined in an earlier session back in service" };
+        var rebuildLedger = new Option<bool>("--rebuild-ledger") { Description = "a new ledger from the run folders' result.json and checkpoints (the old file is kept aside)" };
         command.Arguments.Add(file);
         command.Options.Add(results);
         command.Options.Add(ledger);
         command.Options.Add(retryFailed);
         command.Options.Add(clearQuarantine);
+        command.Options.Add(rebuildLedger);
         var noLocalTrainers = new Option<bool>("--no-local-trainers") { Description = "run only the supervisor here; workers (`asrnn-grid worker --join`) train" };
         command.Options.Add(noLocalTrainers);
         var rotateKey = new Option<bool>("--rotate-key") { Description = "a new key and certificate for the sweep (and a new token) before it starts: workers holding the old key are refused" };
@@ -40,7 +43,11 @@ public static class RunCommand
         command.SetAction(parsed =>
         {
             var sweep = SweepFileReader.Read(parsed.GetValue(file)!);
-            if (parsed.GetValue(results) is { } folder) sweep = sweep with { Results = Path.GetFullPath(folder) };
+            if (parsed.GetValue(results) is { } folder)
+            {
+                FolderPath.Require(folder, "--results names the results folder");
+                sweep = sweep with { Results = Path.GetFullPath(folder) };
+            }
             var options = new SweepHostOptions
             {
                 LedgerPath = parsed.GetValue(ledger),
@@ -52,16 +59,21 @@ public static class RunCommand
                 DownAfter = node.DownAfter(parsed),
                 InsecurePlaintext = node.InsecurePlaintext(parsed),
             };
-            return Run(sweep, options, parsed.GetValue(rotateKey));
+            return Run(sweep, options, parsed.GetValue(rebuildLedger), parsed.GetValue(rotateKey));
         });
         return command;
     }
 
-    static int Run(SweepDefinition sweep, SweepHostOptions options, bool rotateKey)
+    static int Run(SweepDefinition sweep, SweepHostOptions options, bool rebuildLedger, bool rotateKey)
     {
+        // Before anything is created: a bad ledger changes nothing.
+        var ledger = LedgerFile.PathFor(sweep.Results, options.LedgerPath);
+        if (rebuildLedger) LedgerFile.CheckPlace(ledger);
+        else LedgerFile.Check(ledger, sweep.Results);
         Directory.CreateDirectory(sweep.Results);
         using var folderLock = LockResults(sweep.Results);
         var console = TerminalConsole.Create();
+        if (rebuildLedger) options = options with { Rebuilt = RebuildLedger(sweep, ledger) };
         var notices = new Queue<string>();
         bool live = TerminalConsole.IsInteractive;
         options = options with
@@ -90,7 +102,10 @@ public static class RunCommand
             SweepToken.Rotate(sweep.Results);
             console.WriteLine($"new sweep key {key.Fingerprint} and token in {sweep.Results}: workers holding the old key are refused (start them again)");
         }
+        // Plain lines: the console would wrap a long one at its width.
+        foreach (var note in sweep.Notes) Console.Out.WriteLine("note: " + note);
         var host = SweepHost.Start(sweep, options);
+        console.WriteLine($"Akka's own log: {host.LogFile}");
         if (host.Security is NodeSecurity.MutualTls tls)
         {
             console.WriteLine($"nodes talk mutual TLS with the sweep key {tls.Certificate.Fingerprint} ({tls.Certificate.PathName})");
@@ -189,6 +204,18 @@ public static class RunCommand
         foreach (var d in quarantined)
             console.WriteLine($"  quarantined: {d.Node} {d.Device}");
         if (quarantined.Length > 0) console.WriteLine("  (`run --clear-quarantine` puts quarantined devices back in service)");
+    }
+
+    /// <summary>The old ledger set aside (never deleted) and what the run folders show, for the new one.</summary>
+    static IReadOnlyDictionary<string, RunFolderFact> RebuildLedger(SweepDefinition sweep, string ledger)
+    {
+        var aside = LedgerFile.SetAside(ledger, LedgerFile.Damage(ledger) is null ? "replaced" : "corrupt");
+        var facts = LedgerRebuild.Read(sweep, warning => Console.Error.WriteLine("warning: " + warning));
+        int Count<T>() => facts.Values.Count(f => f is T);
+        Console.Out.WriteLine($"ledger {ledger} rebuilt from the run folders: {Count<RunFolderFact.Completed>()} completed, "
+            + $"{Count<RunFolderFact.Checkpointed>()} to resume from a checkpoint, {Count<RunFolderFact.Failed>()} failed, "
+            + $"{sweep.Runs.Count - facts.Count} not started" + (aside is null ? "" : $"; the old file is kept as {aside}"));
+        return facts;
     }
 
     /// <summary>One `run` per results folder: two supervisors would write one ledger and train the same runs twice.</summary>

@@ -55,24 +55,14 @@ public static class StatusCommand
     static IReadOnlyList<RunState> States(string[] names) => names.Select(n => EnumText.TryParse<RunState>(n, out var s) ? s
         : throw new ConfigurationException($"--state: '{n}' is not one of {string.Join(", ", Enum.GetValues<RunState>().Select(v => v.Text()))}")).ToList();
 
-    static SweepStatus Read(string folder)
-    {
-        try
-        {
-            return SweepStatus.Read(folder)
-                ?? throw new ConfigurationException($"{SweepStatus.PathIn(folder)}: no such file (has `asrnn-grid run` started on this folder?)");
-        }
-        catch (JsonException e)
-        {
-            throw new ConfigurationException($"{SweepStatus.PathIn(folder)}:{e.LineNumber + 1}: not a sweep status file ({e.Message.Split('.')[0]})");
-        }
-    }
+    static SweepStatus Read(string folder) => SweepStatus.Read(folder)
+        ?? throw new ConfigurationException($"{SweepStatus.PathIn(folder)}: no such file (has `asrnn-grid run` started on this folder?)");
 
     /// <summary>The status file, or null while it is being replaced (the next look finds it whole).</summary>
     static SweepStatus? TryRead(string folder)
     {
         try { return SweepStatus.Read(folder); }
-        catch (Exception e) when (e is IOException or JsonException) { return null; }
+        catch (Exception e) when (e is IOException or ConfigurationException) { return null; }
     }
 
     /// <summary>

@@ -46,6 +46,8 @@ public static class ValidateCommand
                 c.RandomSeed.ToString(CultureInfo.InvariantCulture));
         }
         console.Write(table);
+        // Straight to the console's writer: Spectre would wrap a long line at the console's width.
+        foreach (var note in sweep.Notes) console.Profile.Out.Writer.WriteLine("note: " + note);
         int experiments = sweep.Runs.Select(r => r.Experiment).Distinct().Count();
         console.WriteLine($"{Count(sweep.Runs.Count, "run")} in {Count(experiments, "experiment")}; results: {sweep.Results}");
     }

@@ -41,9 +41,7 @@ public static class WorkerCommand
         var node = new NodeOptions(command, defaultPort: 0);
         command.SetAction(parsed =>
         {
-            var seed = parsed.GetValue(join)!;
-            if (seed.Split(':') is not [{ Length: > 0 }, var port] || !int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-                throw new ConfigurationException($"--join: '{seed}' is not HOST:PORT");
+            var seed = SeedAddress.Parse(parsed.GetValue(join)!);
             if (parsed.GetValue(slotsPerGpu) < 1) throw new ConfigurationException("--slots-per-gpu: must be at least 1");
             if (parsed.GetValue(cpuSlots) is < 1) throw new ConfigurationException("--cpu-slots: must be at least 1");
             if (parsed.GetValue(minFree) is < 0 or > GpuOptions.MaxMinFreeMiB)
@@ -66,7 +64,10 @@ public static class WorkerCommand
                 Faults = FaultPlan.Parse(Environment.GetEnvironmentVariable(FaultPlan.EnvironmentVariable)),
                 Gpu = new GpuSettings { Options = new GpuOptions(parsed.GetValue(minFree), gpuShare) },
                 OnEvent = Log,
+                // Akka's own lines in the results folder the worker shares with the seed, when it names one.
+                LogFile = keyFolder is null ? null : NodeLogFile.PathFor(keyFolder, "worker"),
             };
+            if (options.LogFile is { } log) Log($"Akka's own log: {log}");
             return Run(options, keyFolder);
         });
         return command;

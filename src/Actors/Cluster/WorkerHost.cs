@@ -6,8 +6,8 @@ namespace AsRnnGrid.Actors.Cluster;
 /// <summary>How a worker node is started.</summary>
 public sealed record WorkerHostOptions
 {
-    /// <summary>The seed to join, host:port.</summary>
-    public required string Join { get; init; }
+    /// <summary>The seed to join.</summary>
+    public required SeedAddress Join { get; init; }
     public NodeEndpoint Endpoint { get; init; } = new();
     /// <summary>The sweep's certificate, read once from the results folder when the worker starts (or plain TCP).</summary>
     public required NodeSecurity Security { get; init; }
@@ -22,6 +22,8 @@ public sealed record WorkerHostOptions
     /// <summary>Tests only: terminating the system does not leave the cluster first (a node lost, not one leaving).</summary>
     public bool LeaveOnTerminate { get; init; } = true;
     public Action<string> OnEvent { get; init; } = _ => { };
+    /// <summary>Akka's own log (results/logs/); null: its warnings and errors go to <see cref="OnEvent"/>.</summary>
+    public string? LogFile { get; init; }
 }
 
 /// <summary>
@@ -50,10 +52,11 @@ public sealed class WorkerHost : IAsyncDisposable
             Endpoint = options.Endpoint,
             Security = options.Security,
             Roles = [SweepNodeConfig.TrainerRole],
-            Seed = options.Join,
+            Seed = options.Join.ToString(),
             DownAfter = options.DownAfter,
             LeaveOnTerminate = options.LeaveOnTerminate,
             Log = options.OnEvent,
+            LogFile = options.LogFile,
         });
         var host = new WorkerHost(system);
         host.Ended = Task.WhenAny(host._refused.Task, system.WhenTerminated).ContinueWith(_ =>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using YamlDotNet.Core;
 
 namespace AsRnnGrid.Actors.Grid;
@@ -13,7 +14,12 @@ sealed record ExperimentEntry(
     IReadOnlyList<OptionSetting> Fixed,
     IReadOnlyList<GridAxis> Grid,
     IReadOnlyList<Variant> Variants,
-    IReadOnlyList<OptionSetting> Seeds);
+    IReadOnlyList<OptionSetting> Seeds)
+{
+    /// <summary>How many runs the experiment expands to, counted without expanding it (a grid may name 10^20 points).</summary>
+    public BigInteger RunCount => Grid.Aggregate(BigInteger.One, (n, axis) => n * axis.Values.Count)
+        * Math.Max(1, Variants.Count) * Math.Max(1, Seeds.Count);
+}
 
 /// <summary>One key of `grid:` and the values it takes, in file order.</summary>
 sealed record GridAxis(string Key, IReadOnlyList<OptionSetting> Values);

@@ -25,9 +25,16 @@ public sealed record SweepDefinition
     public int? CpuSlots { get; init; }
     /// <summary>A trainer silent for longer than this has its run put back in the queue.</summary>
     public double HeartbeatTimeoutSeconds { get; init; } = 600;
+    /// <summary>
+    /// The most runs the file may expand to (`max_runs`): a grid is counted before it is expanded, so a typo that makes
+    /// it 10^9 runs is refused at once instead of filling the memory. 100,000 is the size the supervisor is measured at.
+    /// </summary>
+    public int MaxRuns { get; init; } = 100_000;
     /// <summary>Free GPU memory a slot needs before it starts a run; null: each run's expected peak plus a margin, else 2048 (<see cref="Sweep.Book.GpuNeed"/>); 0 turns the check off.</summary>
     public long? GpuMinFreeMiB { get; init; }
     /// <summary>Whether a GPU with another user's compute process on it takes runs.</summary>
     public GpuShare GpuShare { get; init; } = GpuShare.FreeMemory;
     public required IReadOnlyList<PlannedRun> Runs { get; init; }
+    /// <summary>What a person should know of the expansion (runs given a longer id); `validate` and `run` print them.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 }

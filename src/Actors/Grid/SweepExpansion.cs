@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Numerics;
 using AsRnnGrid.Training.Configuration;
 using AsRnnGrid.Training.Tasks;
 using YamlDotNet.Core;
@@ -14,15 +16,22 @@ static class SweepExpansion
 {
     const string DataDir = "data_dir", Task = "task";
 
-    public static IReadOnlyList<PlannedRun> Expand(YamlFile yaml, SweepFile file)
+    /// <summary>
+    /// The runs, and a note for each set of runs whose ids needed more of their hash than <see cref="RunId.HashLength"/>
+    /// digits (different configurations whose short ids are the same).
+    /// </summary>
+    public static (IReadOnlyList<PlannedRun> Runs, IReadOnlyList<string> Notes) Expand(YamlFile yaml, SweepFile file)
     {
         string folder = Path.GetDirectoryName(Path.GetFullPath(yaml.File))!;
-        var runs = new List<PlannedRun>();
-        var origins = new Dictionary<string, Mark>(StringComparer.Ordinal);
+        var drafts = new List<(string Experiment, List<KeyValuePair<string, string>> Options, RunConfig Config, string Hash)>();
+        var origins = new Dictionary<(string Experiment, string Hash), Mark>();
+        var byShortId = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var checkedData = new HashSet<(TaskKind, string)>();
+        var starts = new List<(ExperimentEntry Experiment, int Start)>();
+        CheckCount(yaml, file);
         foreach (var experiment in file.Experiments)
         {
-            int start = runs.Count;
+            starts.Add((experiment, drafts.Count));
             IReadOnlyList<Variant?> variants = experiment.Variants.Count > 0 ? [.. experiment.Variants] : [null];
             IReadOnlyList<OptionSetting?> seeds = experiment.Seeds.Count > 0 ? [.. experiment.Seeds] : [null];
             foreach (var point in Product(experiment.Grid))
@@ -50,22 +59,65 @@ static class SweepExpansion
                     throw yaml.Error(where.KeyAt, problem);
                 }
 
-                var id = RunId.For(experiment.Name, config);
-                if (origins.TryGetValue(id, out var first))
+                var hash = ConfigHash.Compute(config);
+                var shortId = RunId.For(experiment.Name, hash);
+                if (origins.TryGetValue((experiment.Name, hash), out var first))
                     throw yaml.Error(origin,
-                        $"two runs with the id {id}: experiment {experiment.Name} at {first.Line}:{first.Column} and experiment {experiment.Name} at {origin.Line}:{origin.Column} have the same configuration");
-                origins.Add(id, origin);
-                runs.Add(new PlannedRun(id, experiment.Name, options, config));
+                        $"two runs with the id {shortId}: experiment {experiment.Name} at {first.Line}:{first.Column} and experiment {experiment.Name} at {origin.Line}:{origin.Column} have the same configuration");
+                origins.Add((experiment.Name, hash), origin);
+                if (!byShortId.TryGetValue(shortId, out var same)) byShortId[shortId] = same = [];
+                same.Add(drafts.Count);
+                drafts.Add((experiment.Name, options, config, hash));
             }
-            Label(runs, start, experiment);
         }
-        return runs;
+
+        var ids = drafts.Select(d => RunId.For(d.Experiment, d.Hash)).ToArray();
+        var notes = new List<string>();
+        foreach (var (shortId, indices) in byShortId.Where(g => g.Value.Count > 1))
+        {
+            int length = RunId.LengthApart(indices.Select(i => drafts[i].Hash).ToArray());
+            foreach (var i in indices) ids[i] = RunId.For(drafts[i].Experiment, drafts[i].Hash, length);
+            notes.Add($"{indices.Count} runs of different configurations would share the id {shortId}; they get {length} hex digits of their configuration hash: {string.Join(", ", indices.Select(i => ids[i]))}");
+        }
+        var runs = drafts.Select((d, i) => new PlannedRun(ids[i], d.Experiment, d.Options, d.Config)).ToList();
+        // Labels last: a label that two runs share falls back to the (final) id.
+        for (int e = 0; e < starts.Count; e++)
+            Label(runs, starts[e].Start, (e + 1 < starts.Count ? starts[e + 1].Start : runs.Count) - starts[e].Start, starts[e].Experiment);
+        return (runs, notes);
+    }
+
+    /// <summary>Refuses, before anything is expanded, a file of more than max_runs runs, at the experiment that goes past it.</summary>
+    static void CheckCount(YamlFile yaml, SweepFile file)
+    {
+        int max = file.Settings.MaxRuns;
+        BigInteger total = 0;
+        foreach (var experiment in file.Experiments)
+        {
+            var count = experiment.RunCount;
+            total += count;
+            if (count > max)
+                throw yaml.Error(experiment.At,
+                    $"experiment {experiment.Name} expands to {N(count)} runs ({Factors(experiment)}), more than max_runs ({N(max)}): make its grid smaller or raise max_runs");
+            if (total > max)
+                throw yaml.Error(experiment.At,
+                    $"experiment {experiment.Name} brings the sweep to {N(total)} runs, more than max_runs ({N(max)}): split the file or raise max_runs");
+        }
+    }
+
+    static string N(BigInteger n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    static string Factors(ExperimentEntry e)
+    {
+        var parts = e.Grid.Select(a => $"{a.Key} {a.Values.Count}").ToList();
+        if (e.Variants.Count > 0) parts.Add($"variants {e.Variants.Count}");
+        if (e.Seeds.Count > 0) parts.Add($"seeds {e.Seeds.Count}");
+        return string.Join(" × ", parts);
     }
 
     /// <summary>Labels the runs from <paramref name="start"/> on, those of <paramref name="experiment"/>.</summary>
-    static void Label(List<PlannedRun> runs, int start, ExperimentEntry experiment)
+    static void Label(List<PlannedRun> runs, int start, int count, ExperimentEntry experiment)
     {
-        var mine = runs.Skip(start).ToList();
+        var mine = runs.GetRange(start, count);
         IEnumerable<string> order = experiment.Grid.Select(a => a.Key)
             .Concat(experiment.Variants.SelectMany(v => v.Settings).Select(s => s.Key))
             .Concat(experiment.Seeds.Select(s => s.Key));

@@ -25,6 +25,7 @@ static partial class SweepFileParser
         ("slots_per_gpu", true, 1, 64),
         ("cpu_slots", true, 1, 1024),
         ("heartbeat_timeout", false, 1, 1e6),
+        ("max_runs", true, 1, 1e8),
         ("gpu_min_free_mib", true, 0, GpuOptions.MaxMinFreeMiB),
     ];
 
@@ -50,7 +51,10 @@ static partial class SweepFileParser
                 case Results:
                     var text = yaml.Scalar(value, key).Value ?? "";
                     if (text.Trim().Length == 0) throw yaml.Error(value, "results: expected a folder");
-                    settings = settings with { Results = Path.GetFullPath(Path.Combine(folder, text.Trim())) };
+                    var results = Path.GetFullPath(Path.Combine(folder, text.Trim()));
+                    // `run` creates it: what it refuses, `validate` refuses.
+                    if (FolderPath.Problem(results) is { } problem) throw yaml.Error(value, $"results: {results} {problem}");
+                    settings = settings with { Results = results };
                     break;
                 case Defaults:
                     defaults = ParseDefaults(yaml, value);
@@ -89,6 +93,7 @@ static partial class SweepFileParser
         "slots_per_gpu" => s with { SlotsPerGpu = (int)x },
         "cpu_slots" => s with { CpuSlots = (int)x },
         "heartbeat_timeout" => s with { HeartbeatTimeoutSeconds = x },
+        "max_runs" => s with { MaxRuns = (int)x },
         "gpu_min_free_mib" => s with { GpuMinFreeMiB = (long)x },
         _ => throw new InvalidOperationException(key),
     };

@@ -12,6 +12,7 @@ public static class SweepFileReader
     {
         var yaml = YamlFile.Load(path);
         var file = SweepFileParser.Parse(yaml);
-        return file.Settings with { Runs = SweepExpansion.Expand(yaml, file) };
+        var (runs, notes) = SweepExpansion.Expand(yaml, file);
+        return file.Settings with { Runs = runs, Notes = notes };
     }
 }

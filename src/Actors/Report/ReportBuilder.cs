@@ -17,6 +17,8 @@ public static class ReportBuilder
 
     public static Output Build(string results, string? outFolder = null)
     {
+        var folder = Path.GetFullPath(outFolder ?? Path.Combine(results, "report"));
+        Training.Configuration.FolderPath.Require(folder, "the report's folder, --out");
         var notes = new List<string>();
         var runs = ResultsFolder.Read(results, notes.Add);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -28,7 +30,6 @@ public static class ReportBuilder
             return n;
         });
 
-        var folder = Path.GetFullPath(outFolder ?? Path.Combine(results, "report"));
         Directory.CreateDirectory(folder);
         var generated = DateTimeOffset.UtcNow;
         var files = new List<string>();

@@ -19,7 +19,7 @@ public static class ResultsFolder
     public static IReadOnlyList<ReportRun> Read(string results, Action<string> warn)
     {
         if (!Directory.Exists(results)) throw new ConfigurationException($"{results}: no such results folder");
-        var status = ReadStatus(results);
+        var status = SweepStatus.Read(results);
         if (status is not null)
             return Labelled(status.Runs.Select(r =>
             {
@@ -50,19 +50,6 @@ public static class ResultsFolder
             for (int k = 0; k < indices.Count; k++) runs[indices[k]] = runs[indices[k]] with { Label = labels[k] };
         }
         return runs;
-    }
-
-    static SweepStatus? ReadStatus(string results)
-    {
-        try
-        {
-            return SweepStatus.Read(results);
-        }
-        catch (JsonException e)
-        {
-            var where = e.LineNumber is { } line ? $":{line + 1}:{(e.BytePositionInLine ?? 0) + 1}" : "";
-            throw new ConfigurationException($"{SweepStatus.PathIn(results)}{where}: not a sweep status ({e.Message.Split(". Path", 2)[0]})");
-        }
     }
 
     static ReportRun FromStatus(string results, RunStatus status, Action<string> warn)
@@ -158,8 +145,7 @@ public static class ResultsFolder
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line ? string.Create(CultureInfo.InvariantCulture, $":{line + 1}") : "";
-            return (null, $"{path}{where}: unreadable result ({e.Message.Split(". Path", 2)[0]})");
+            return (null, $"{JsonProblem.At(path, e)} (unreadable result)");
         }
     }
 }

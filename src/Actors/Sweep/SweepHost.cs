@@ -20,6 +20,8 @@ public sealed record SweepHostOptions
     public bool RetryFailed { get; init; }
     /// <summary>`run --clear-quarantine`.</summary>
     public bool ClearQuarantine { get; init; }
+    /// <summary>`run --rebuild-ledger` (on a new ledger): what the run folders show (<see cref="LedgerRebuild"/>).</summary>
+    public IReadOnlyDictionary<string, Book.RunFolderFact>? Rebuilt { get; init; }
     public Action<SweepNotice>? OnNotice { get; init; }
     /// <summary>Only the supervisor on this node; trainers come from workers (`run --no-local-trainers`).</summary>
     public bool NoLocalTrainers { get; init; }
@@ -62,19 +64,27 @@ public sealed class SweepHost : IAsyncDisposable
         TaskScheduler.Default);
 
     Task<SweepEnded>? _endedOrAborted;
+    /// <summary>Akka's own log of this node (results/logs/).</summary>
+    public string LogFile { get; private init; } = "";
+
     /// <summary>host:port where workers join this seed.</summary>
     public string Address { get; private set; } = "";
 
+    /// <summary>
+    /// Starts the node. The caller has looked at the ledger (<see cref="LedgerFile.Check"/>): the journal restarts for
+    /// ever on a file it cannot open.
+    /// </summary>
     public static SweepHost Start(SweepDefinition sweep, SweepHostOptions options)
     {
         Directory.CreateDirectory(sweep.Results);
-        var ledger = Path.GetFullPath(options.LedgerPath ?? Path.Combine(sweep.Results, "ledger.db"));
+        var ledger = LedgerFile.PathFor(sweep.Results, options.LedgerPath);
         Directory.CreateDirectory(Path.GetDirectoryName(ledger)!);
         var token = SweepToken.CreateOrRead(sweep.Results);
         NodeSecurity security = options.InsecurePlaintext
             ? new NodeSecurity.InsecurePlaintext()
             : new NodeSecurity.MutualTls(SweepCertificate.CreateOrRead(sweep.Results));
         var notice = options.OnNotice ?? (_ => { });
+        var logFile = NodeLogFile.PathFor(sweep.Results, "seed");
         var system = SweepNodeConfig.Start(new SweepNodeSettings
         {
             Endpoint = options.Endpoint,
@@ -85,8 +95,9 @@ public sealed class SweepHost : IAsyncDisposable
             LedgerPath = ledger,
             DownAfter = options.DownAfter,
             Log = line => notice(new SweepNotice(DateTimeOffset.Now, line)),
+            LogFile = logFile,
         });
-        var host = new SweepHost(system, sweep) { Security = security };
+        var host = new SweepHost(system, sweep) { Security = security, LogFile = logFile };
         var cluster = Akka.Cluster.Cluster.Get(system);
         cluster.Join(cluster.SelfAddress);
 
@@ -100,6 +111,7 @@ public sealed class SweepHost : IAsyncDisposable
             Tick = options.Tick,
             RetryFailed = options.RetryFailed,
             ClearQuarantine = options.ClearQuarantine,
+            Rebuilt = options.Rebuilt,
         }), "supervisor");
 
         host.Address = $"{cluster.SelfAddress.Host}:{cluster.SelfAddress.Port}";

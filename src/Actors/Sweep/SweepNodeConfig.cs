@@ -33,8 +33,10 @@ public sealed record SweepNodeSettings
     public TimeSpan? DownAfter { get; init; }
     /// <summary>Tests only: false terminates the system without leaving the cluster first (a node lost, not one leaving).</summary>
     public bool LeaveOnTerminate { get; init; } = true;
-    /// <summary>Where Akka's log lines go, one line each (<see cref="NodeLogger"/>).</summary>
+    /// <summary>The node's output: what of Akka's logging a person acts on, one line each (<see cref="NodeLogger"/>).</summary>
     public Action<string> Log { get; init; } = Console.Out.WriteLine;
+    /// <summary>Akka's own log, INFO and above (<see cref="NodeLogFile"/>); null: its warnings and errors go to <see cref="Log"/>.</summary>
+    public string? LogFile { get; init; }
 
     /// <summary>
     /// A supervisor's node that joins no cluster and that no node joins (benchmarks and tests of the supervisor and
@@ -80,6 +82,14 @@ public static class SweepNodeConfig
             throw new AsRnnGrid.Training.Configuration.ConfigurationException($"--hostname/--port: this node cannot listen on {at}: {socket.Message}");
         }
         system.WhenTerminated.ContinueWith(_ => provider.Dispose(), TaskScheduler.Default);
+        if (settings.LogFile is not null)
+            // Once the loggers stop, Akka prints what is logged at its log level on stdout ("Remoting shut down"): the
+            // node's last INFO lines would land in its output, not its log file. The shutdown's own INFO is not worth that.
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "quiet-shutdown", () =>
+            {
+                system.EventStream.SetLogLevel(LogLevel.WarningLevel);
+                return Task.FromResult(Akka.Done.Instance);
+            });
         return system;
     }
 
@@ -98,12 +108,12 @@ public static class SweepNodeConfig
         builder
             .ConfigureLoggers(logging =>
             {
-                logging.LogLevel = LogLevel.WarningLevel;
+                logging.LogLevel = settings.LogFile is null ? LogLevel.WarningLevel : LogLevel.InfoLevel;
                 logging.ClearLoggers();
                 logging.AddLogger<NodeLogger>();
                 logging.DeadLetterOptions = new DeadLetterOptions { ShouldLog = TriStateValue.None, LogDuringShutdown = false };
             })
-            .AddSetup(new NodeLogSetup(settings.Log, peers))
+            .AddSetup(new NodeLogSetup(settings.Log, peers, settings.LogFile, settings.Seed))
             .WithRemoting(Remoting(settings.Endpoint, peers))
             .WithClustering(new ClusterOptions
             {

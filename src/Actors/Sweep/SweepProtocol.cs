@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using AsRnnGrid.Actors.Sweep.Book;
 using AsRnnGrid.Actors.Sweep.Gpu;
 using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Loop;
 
 namespace AsRnnGrid.Actors.Sweep;
 
@@ -82,7 +83,15 @@ public static class SweepProtocol
         [property: JsonPropertyName("FinalLoss")] double? FinalLoss,
         [property: JsonPropertyName("Metric")] double? Metric,
         [property: JsonPropertyName("MetricName")] string? MetricName,
-        [property: JsonPropertyName("Elapsed")] double Elapsed) : ISweepMessage;
+        [property: JsonPropertyName("Elapsed")] double Elapsed) : ISweepMessage
+    {
+        /// <summary>The summary of a run's result.json, with the task's headline metric.</summary>
+        public static RunSummary Of(RunConfig config, RunResult result)
+        {
+            var (value, name) = config.Task.Summary(result);
+            return new RunSummary(result.Steps, result.FinalLoss, value, name, result.Elapsed);
+        }
+    }
 }
 
 /// <summary>

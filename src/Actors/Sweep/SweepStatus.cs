@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AsRnnGrid.Training.Checkpoints;
+using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Loop;
 
 namespace AsRnnGrid.Actors.Sweep;
 
@@ -31,12 +33,23 @@ public sealed record SweepStatus
 
     public void Write(string results) => DurableFile.WriteAllText(PathIn(results), JsonSerializer.Serialize(this, Json));
 
-    /// <summary>The status in <paramref name="results"/>, or null where no sweep has written one.</summary>
+    /// <summary>
+    /// The status in <paramref name="results"/>, or null where no sweep has written one; a file that is not a sweep
+    /// status is a <see cref="ConfigurationException"/> naming it, the place and what is wrong.
+    /// </summary>
     public static SweepStatus? Read(string results)
     {
         var path = PathIn(results);
         if (!File.Exists(path)) return null;
-        return JsonSerializer.Deserialize<SweepStatus>(File.ReadAllText(path), Json);
+        try
+        {
+            return JsonSerializer.Deserialize<SweepStatus>(File.ReadAllText(path), Json)
+                ?? throw new ConfigurationException($"{path}: not a sweep status file (null)");
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigurationException($"{JsonProblem.At(path, e)} (not a sweep status file)");
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Event;
 using Akka.Persistence;
 using AsRnnGrid.Actors.Grid;
@@ -26,6 +27,8 @@ public sealed record SupervisorSettings
     public bool RetryFailed { get; init; }
     /// <summary>`run --clear-quarantine`: devices quarantined in an earlier session are back in service.</summary>
     public bool ClearQuarantine { get; init; }
+    /// <summary>`run --rebuild-ledger`: what the run folders show, journalled into the new ledger as the runs are planned.</summary>
+    public IReadOnlyDictionary<string, RunFolderFact>? Rebuilt { get; init; }
     /// <summary>End the sweep when every trainer is quarantined (one machine); a cluster waits for new ones instead.</summary>
     public bool EndWhenNoDeviceLeft { get; init; } = true;
     /// <summary>
@@ -60,6 +63,8 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
     readonly Dictionary<IActorRef, TrainerId> _trainerIds = [];
     readonly Dictionary<TrainerId, IActorRef> _trainerRefs = [];
     readonly ILoggingAdapter _log = Context.GetLogger();
+    /// <summary>The workers' node names (as the ledger and status name them) by their cluster address.</summary>
+    readonly Dictionary<Address, string> _workerNames = [];
     int _lastTrainer;
     bool _dirty = true;
     DateTime _statusWritten = DateTime.MinValue;
@@ -86,10 +91,11 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
             _snapshotAt = offer.Metadata.SequenceNr;
         });
         Recover<ILedgerEvent>(e => _book.Apply(e));
-        Recover<RecoveryCompleted>(_ => Handle(new BookCommands.Recover(settings.RetryFailed, settings.ClearQuarantine)));
+        Recover<RecoveryCompleted>(_ => Handle(new BookCommands.Recover(settings.RetryFailed, settings.ClearQuarantine, settings.Rebuilt)));
 
         Command<WorkerHello>(m =>
         {
+            _workerNames[Sender.Path.Address] = m.Node;
             Notice($"worker {m.Node} joined");
             Sender.Tell(new SweepInfo(_sweep.Results, _sweep.File, _sweep.HeartbeatTimeoutSeconds));
         });
@@ -112,6 +118,16 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
             WriteStatusWhenDue();
         });
         Command<StopSweep>(m => Handle(new Stop(m.Reason)));
+        // Said in the sweep's words, once, where Akka writes warnings every few seconds to its log file.
+        Command<ClusterEvent.UnreachableMember>(m =>
+        {
+            if (_workerNames.TryGetValue(m.Member.Address, out var node)) Notice(SweepNotices.Unreachable(node, _book));
+        });
+        Command<ClusterEvent.ReachableMember>(m =>
+        {
+            if (_workerNames.TryGetValue(m.Member.Address, out var node)) Notice($"worker {node} reachable again");
+        });
+        Command<ClusterEvent.MemberRemoved>(m => _workerNames.Remove(m.Member.Address));
         Command<GetStatus>(_ => Sender.Tell(Status()));
         Command<SaveSnapshotSuccess>(m => DeleteSnapshots(new SnapshotSelectionCriteria(m.Metadata.SequenceNr - 1)));
         // A snapshot only saves time at the next start: the journal has every event.
@@ -129,7 +145,15 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
     protected override void PreStart()
     {
         base.PreStart();
+        Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.ReachableMember), typeof(ClusterEvent.MemberRemoved));
         Timers.StartPeriodicTimer("tick", TickMessage.Instance, _settings.Tick);
+    }
+
+    protected override void PostStop()
+    {
+        Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+        base.PostStop();
     }
 
     void OnRequestWork(RequestWork m)

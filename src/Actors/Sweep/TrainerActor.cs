@@ -231,8 +231,7 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
             case ChildProgress.Finished { Result: var result }:
                 c.FinishedStatus = result.Status;
                 c.FinishedReason = result.Reason;
-                var (value, metricName) = run.Config.Task.Summary(result);
-                c.Summary = new RunSummary(result.Steps, result.FinalLoss, value, metricName, result.Elapsed);
+                c.Summary = RunSummary.Of(run.Config, result);
                 break;
         }
     }

@@ -17,6 +17,11 @@ public sealed class CheckpointStore(string runFolder, int keep)
         ? Directory.GetFiles(Folder, "step-*.ckpt").OrderByDescending(f => f, StringComparer.Ordinal).ToArray()
         : [];
 
+    /// <summary>The step of the newest checkpoint file, by its name (not read, not verified), or null.</summary>
+    public long? NewestStep() => List() is [var newest, ..]
+        && long.TryParse(Path.GetFileNameWithoutExtension(newest).AsSpan("step-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var step)
+            ? step : null;
+
     public string Save(CheckpointData data)
     {
         var path = PathFor(data.Step);

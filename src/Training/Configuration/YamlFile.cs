@@ -1,12 +1,16 @@
 using System.Text.RegularExpressions;
+using AsRnnGrid.Data;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace AsRnnGrid.Training.Configuration;
 
 /// <summary>
 /// A YAML file (an experiments.yaml, a run.yaml) loaded as YamlDotNet's node tree, and the shape checks its readers share:
-/// each error is one <see cref="ConfigurationException"/> reading `FILE:LINE:COL: what is wrong`.
+/// each error is one <see cref="ConfigurationException"/> reading `FILE:LINE:COL: what is wrong`. The one place a YAML
+/// file is read: strict UTF-8 (<see cref="Utf8Text"/>) and at most <see cref="MaxDepth"/> levels of nesting, checked
+/// as the parser goes (YamlDotNet builds its node tree recursively: a document nested 40,000 deep overflows the stack).
 /// </summary>
 public sealed partial class YamlFile
 {
@@ -22,14 +26,30 @@ public sealed partial class YamlFile
     /// <summary>The document's root node; null for an empty file.</summary>
     public YamlNode? Root { get; }
 
+    /// <summary>Lists and mappings inside one another: an experiments file needs five levels; no file of ours needs more than this.</summary>
+    public const int MaxDepth = 64;
+
     public static YamlFile Load(string path)
     {
+        if (Directory.Exists(path)) throw new ConfigurationException($"{path}: is a folder, not a YAML file");
         if (!System.IO.File.Exists(path)) throw new ConfigurationException($"{path}: no such file");
+        string text;
+        try
+        {
+            text = Utf8Text.Read(path);
+        }
+        catch (DataFileException e)
+        {
+            throw new ConfigurationException(e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"{path}: cannot read: {e.Message}");
+        }
         var stream = new YamlStream();
         try
         {
-            using var reader = new StreamReader(path);
-            stream.Load(reader);
+            stream.Load(new DepthLimit(new Parser(new StringReader(text))));
         }
         catch (YamlException e)
         {
@@ -80,6 +100,29 @@ public sealed partial class YamlFile
     {
         var message = MarksPrefix().Replace(e.Message, "");
         return e.InnerException is { } inner && message.Length == 0 ? inner.Message : message;
+    }
+
+    /// <summary>The parser's events, refused past <see cref="MaxDepth"/> open lists and mappings (at the one that goes too deep).</summary>
+    sealed class DepthLimit(IParser inner) : IParser
+    {
+        int _depth;
+
+        public ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            if (!inner.MoveNext()) return false;
+            switch (inner.Current)
+            {
+                case SequenceStart or MappingStart when ++_depth > MaxDepth:
+                    throw new YamlException(inner.Current.Start, inner.Current.End,
+                        $"nested more than {MaxDepth} levels deep (lists and mappings inside one another)");
+                case SequenceEnd or MappingEnd:
+                    _depth--;
+                    break;
+            }
+            return true;
+        }
     }
 
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]

@@ -29,11 +29,11 @@ public static class MetricsLog
             if (line.Length == 0) continue;
             try
             {
-                if (JsonSerializer.Deserialize<MetricsPoint>(line, MetricsJson.Options) is { } point) points.Add(point);
+                points.Add(MetricsPoint.Parse(line));
             }
             catch (JsonException e)
             {
-                warn($"{path}:{i + 1}: line left out, not a metrics point ({e.Message.Split('.', 2)[0]})");
+                warn($"{path}:{i + 1}: line left out, not a metrics point ({JsonProblem.What(e)})");
             }
         }
         return points;

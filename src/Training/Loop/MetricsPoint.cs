@@ -39,4 +39,8 @@ public sealed record MetricsPoint
     [JsonPropertyName("lr_recurrent")] public double? RecurrentLearningRate { get; init; }
     /// <summary>Iterations per second since the previous train point (train points after the first of an attempt).</summary>
     [JsonPropertyName("iterations_per_second")] public double? IterationsPerSecond { get; init; }
+
+    /// <summary>One line of metrics.jsonl; a <see cref="System.Text.Json.JsonException"/> where it is not a log point.</summary>
+    public static MetricsPoint Parse(string line) => System.Text.Json.JsonSerializer.Deserialize<MetricsPoint>(line, MetricsJson.Options)
+        ?? throw new System.Text.Json.JsonException("null is not a log point");
 }

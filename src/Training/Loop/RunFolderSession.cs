@@ -1,3 +1,5 @@
+using System.Text.Json;
+using AsRnnGrid.Data;
 using AsRnnGrid.Training.Checkpoints;
 using AsRnnGrid.Training.Configuration;
 
@@ -44,6 +46,8 @@ internal sealed class RunFolderSession : IDisposable
     /// </summary>
     public static RunFolderSession Open(RunFolder folder, RunConfig config, string configHash, bool restart, TimeSpan lockWait)
     {
+        // A file named checkpoints would fail the first checkpoint, after steps were trained (--restart moves it aside).
+        if (!restart) FolderPath.Require(new CheckpointStore(folder.Path, config.KeepCheckpoints).Folder, "a run folder's checkpoints/ is a folder");
         bool madeFolder = !Directory.Exists(folder.Path), madeLockFile = !File.Exists(folder.LockFile);
         var hold = new Hold(folder.Lock(lockWait), madeFolder, madeLockFile);
         try
@@ -56,6 +60,7 @@ internal sealed class RunFolderSession : IDisposable
                 meta = RunCheckpointMeta.Read(found.Data);
                 if (meta.ConfigHash != configHash)
                     throw Refusal(folder, "a checkpoint of another configuration", meta.Config, ConfigHash.TrajectoryKeys(config), "the checkpoint");
+                CheckMetrics(folder, meta.Position);
             }
             if (File.Exists(folder.RunYaml))
             {
@@ -69,6 +74,45 @@ internal sealed class RunFolderSession : IDisposable
         {
             Release(folder, hold, accepted: false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The log a resumed run goes on from: metrics.jsonl up to the checkpoint's length must be whole log points. Anything
+    /// else (a line that is not one, the file cut short) would be mixed into the series the report draws, so the run is
+    /// refused, naming the line, before the file is cut back. A run without the file resumes without the earlier points.
+    /// </summary>
+    static void CheckMetrics(RunFolder folder, CheckpointPosition position)
+    {
+        if (!File.Exists(folder.Metrics)) return;
+        const string remedy = "move metrics.jsonl aside to resume without the earlier log points, or --restart";
+        var bytes = File.ReadAllBytes(folder.Metrics);
+        long length = position.MetricsLength;
+        if (bytes.Length < length)
+            throw new ConfigurationException($"{folder.Metrics}: {bytes.Length} bytes, fewer than the {length} logged up to the checkpoint of step {position.Step} (lines are missing): {remedy}");
+        string text;
+        try
+        {
+            text = Utf8Text.Decode(folder.Metrics, bytes.AsSpan(0, (int)length));
+        }
+        catch (DataFileException e)
+        {
+            throw new ConfigurationException($"{e.Message}: {remedy}");
+        }
+        if (text.Length > 0 && text[^1] != '\n')
+            throw new ConfigurationException($"{folder.Metrics}: the checkpoint of step {position.Step} logged {length} bytes, which end inside a line: {remedy}");
+        var lines = text.Split('\n');
+        for (int i = 0; i < lines.Length - 1; i++)
+        {
+            try
+            {
+                if (MetricsPoint.Parse(lines[i]) is { Step: var step } && step > position.Step)
+                    throw new ConfigurationException($"{folder.Metrics}:{i + 1}: a log point of step {step}, after the checkpoint's step {position.Step}: {remedy}");
+            }
+            catch (JsonException e)
+            {
+                throw new ConfigurationException($"{folder.Metrics}:{i + 1}: not a log point ({JsonProblem.What(e)}): {remedy}");
+            }
         }
     }
 

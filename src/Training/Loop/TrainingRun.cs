@@ -50,6 +50,7 @@ public sealed class TrainingRun
     /// <summary>Trains until done or <paramref name="stop"/> is cancelled (then checkpoints and returns status "stopped").</summary>
     public RunResult Run(CancellationToken stop)
     {
+        FolderPath.Require(_folder.Path, "--out names the run folder");
         Device device;
         try
         {
@@ -61,6 +62,7 @@ public sealed class TrainingRun
         }
         using var session = RunFolderSession.Open(_folder, _config, _configHash, _options.Restart, _options.LockWait);
         var dtype = _config.DType == "float64" ? ScalarType.Float64 : ScalarType.Float32;
+        if (DataFilesCheck.Problem(_config) is { } missing) throw new ConfigurationException($"{missing}; --data_dir names the folder");
         using var task = TaskSession.Create(_config, device, dtype);
         var spec = ModelSpecResolver.Resolve(_config, task.Shape);
         using var generator = new torch.Generator((ulong)_config.RandomSeed, torch.CPU);
@@ -68,6 +70,7 @@ public sealed class TrainingRun
         using var optimizer = RunOptimizer.Create(_config, model);
 
         session.Accept(_observer.Warning);
+        foreach (var warning in task.Warnings) _observer.Warning(warning);
         var state = new LoopState();
         var anchor = new TensorBoardLog.Anchor(MetricsPoint.WallTimeNow(), 0);
         if (session.Checkpoint is { } checkpoint)

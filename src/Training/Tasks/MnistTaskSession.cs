@@ -85,6 +85,10 @@ public sealed class MnistTaskSession : TaskSession
     public override TaskShape Shape => Config.Task.Shape(Config);
     public override int BatchesPerEpoch => (_train.Count + Config.BatchSize - 1) / Config.BatchSize;
 
+    public override IEnumerable<string> Warnings => Config.BatchSize > _train.Count
+        ? [$"batch_size {Config.BatchSize} is more than the {_train.Count} training images in {Config.DataDir}: every step trains on all of them (one step an epoch)"]
+        : [];
+
     public override void BeginEpoch(int epoch)
     {
         if (_orderEpoch == epoch) return; // restored from a checkpoint taken inside this epoch

@@ -57,14 +57,18 @@ public sealed class PtbTaskSession : TaskSession
     public PtbTaskSession(RunConfig config, Device device, ScalarType dtype) : base(config, device, dtype)
     {
         _corpus = PtbCorpus.Load(config.DataDir);
-        _train = Columns(_corpus.Train, config.BatchSize);
-        _valid = Columns(_corpus.Valid, config.EvalBatchSize);
-        _test = Columns(_corpus.Test, config.EvalBatchSize);
+        _train = Columns(_corpus.Train, config.BatchSize, PtbCorpus.TrainFile, "batch_size");
+        _valid = Columns(_corpus.Valid, config.EvalBatchSize, PtbCorpus.ValidFile, "eval_batch_size");
+        _test = Columns(_corpus.Test, config.EvalBatchSize, PtbCorpus.TestFile, "eval_batch_size");
         _windows = TokenBatching.BpttWindows((int)_train.shape[0], config.Bptt).ToArray();
     }
 
-    Tensor Columns(int[] ids, int batch)
+    Tensor Columns(int[] ids, int batch, string file, string option)
     {
+        // A split of fewer rows than two has no BPTT window (a window needs an input row and the target row after it).
+        if (ids.Length / batch < 2)
+            throw new DataFileException(Path.Combine(Config.DataDir, file),
+                $"{ids.Length} tokens (characters and line ends) are too few for {option} {batch}: the split is cut into {batch} columns of at least 2 tokens for one BPTT window, {2 * batch} tokens in all");
         var data = TokenBatching.Batchify(ids, batch);
         int rows = data.Length / batch;
         // The CPU copy is disposed at once: the training split alone is tens of MB the GC would otherwise hold.

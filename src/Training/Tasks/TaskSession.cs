@@ -29,6 +29,9 @@ public abstract class TaskSession : IDisposable
     /// <summary>Optimiser steps per epoch; 0 for iteration tasks.</summary>
     public abstract int BatchesPerEpoch { get; }
 
+    /// <summary>What the run should be told of its data before it trains (a batch larger than the dataset); empty mostly.</summary>
+    public virtual IEnumerable<string> Warnings => [];
+
     /// <summary>The memoryless baseline of the training loss where the task has one (copy: K ln 8 / (L + 2K), adding: 1/6).</summary>
     public virtual double? Baseline => null;
 

@@ -57,6 +57,14 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
             Assert.Contains(moved.Attempts, a => a.Node == doomedNode && a.Outcome!.StartsWith("interrupted", StringComparison.Ordinal));
             Assert.NotEqual(doomedNode, moved.Attempts[^1].Node);
             Assert.True(moved.Attempts[^1].ResumedFrom > 0, $"resumed from {moved.Attempts[^1].ResumedFrom}");
+
+            // The seed says the loss in its own words; Akka's own lines (warnings every few seconds) went to its log file.
+            var lines = (await seedOut).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Single(lines, l => l.Contains($"worker {doomedNode} unreachable; unless it comes back, the cluster takes it out and its run goes back to the queue: {movedRun} at step"));
+            Assert.Single(lines, l => l.Contains($"{movedRun} back in the queue, at step") && l.Contains($"of {doomedNode} lost"));
+            Assert.DoesNotContain(lines, l => l.Contains("akka ", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal));
+            var log = Assert.Single(Directory.GetFiles(Path.Combine(results, "logs"), "seed-*.log"));
+            Assert.Contains(File.ReadLines(log), l => l.Contains("WARNING") && l.Contains("UNREACHABLE"));
         }
         finally
         {

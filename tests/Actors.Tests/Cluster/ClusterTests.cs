@@ -14,7 +14,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
 {
     static WorkerHostOptions Worker(SweepHost seed, Action<string> log, bool leaveOnTerminate = true, string? token = null) => new()
     {
-        Join = seed.Address,
+        Join = SeedAddress.Parse(seed.Address),
         Security = new NodeSecurity.MutualTls(SweepCertificate.Read(seed.Sweep.Results)),
         Slots = [("cpu", 0)],
         Launcher = TrainLauncher.ForAssemblyIn(AppContext.BaseDirectory),

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Event;
 using AsRnnGrid.Actors.Cluster;
 using AsRnnGrid.Actors.Sweep;
+using AsRnnGrid.Actors.Tests.Sweep;
 using DotNetty.Handlers.Tls;
 
 namespace AsRnnGrid.Actors.Tests.Cluster;
@@ -93,5 +94,49 @@ public sealed class NodeLoggerTests : IAsyncLifetime
             "akka warning [TcpTransport]: Association with akka.ssl.tcp://asrnn-grid@10.0.0.2:4053 failed",
             "akka error [TcpTransport]: could not write x (IOException: the disk)",
         ], lines);
+    }
+
+    [Fact]
+    public async Task With_a_log_file_akka_s_lines_go_there_and_a_worker_names_its_unreachable_seed_once()
+    {
+        var file = Path.Combine(TestSweeps.TempResults(), "logs", "worker.log");
+        var lines = new ConcurrentQueue<string>();
+        var system = SweepNodeConfig.Start(new SweepNodeSettings
+        {
+            Security = new NodeSecurity.InsecurePlaintext(),
+            Roles = [SweepNodeConfig.TrainerRole],
+            Seed = "127.0.0.1:4053",
+            Log = lines.Enqueue,
+            LogFile = file,
+        });
+        try
+        {
+            var log = Logging.GetLogger(system, typeof(TcpTransport));
+            for (int i = 0; i < 3; i++)
+            {
+                // What Akka.Remote 1.5.74 writes for each failed try (every five seconds).
+                log.Warning("AssociationError [{0}] -> {1}: Error [{2}] [{3}]", "akka.tcp://asrnn-grid@127.0.0.1:35037", "akka.tcp://asrnn-grid@127.0.0.1:4053", "Connection refused tcp://asrnn-grid@127.0.0.1:4053", "");
+                log.Warning("Tried to associate with unreachable remote address [{0}]. Address is now gated for {1} ms, all messages to this address will be delivered to dead letters. Reason: [{2}] {3}",
+                    "akka.tcp://asrnn-grid@127.0.0.1:4053", 5000, "Connection refused tcp://asrnn-grid@127.0.0.1:4053", "");
+            }
+            log.Warning("Couldn't join seed nodes after [{0}] attempts, will try again. seed-nodes=[{1}]", 2, "akka.tcp://asrnn-grid@127.0.0.1:4053");
+            // Another node than the seed, and a warning of another kind: the file only.
+            log.Warning("Tried to associate with unreachable remote address [{0}]. Reason: [{1}] {2}", "akka.tcp://asrnn-grid@10.0.0.9:4100", "Connection refused tcp://asrnn-grid@10.0.0.9:4100", "");
+            log.Warning("Marking node(s) as UNREACHABLE [{0}]", "Member(address = akka.tcp://asrnn-grid@10.0.0.9:4100)");
+            log.Info("Remoting started");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (DateTime.UtcNow < deadline && (!File.Exists(file) || File.ReadLines(file).Count(l => l.Contains("Remoting started")) == 0)) await Task.Delay(20);
+            await Task.Delay(200);
+            Assert.Equal(["cannot reach the seed at 127.0.0.1:4053 (Connection refused); still trying, every few seconds (this line once a minute)"], lines);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+        var written = File.ReadAllLines(file);
+        // Ours, and the node's own tries: it joins that seed for real.
+        Assert.True(written.Count(l => l.Contains(" WARNING [") && l.Contains("127.0.0.1:4053") && !l.Contains("Couldn't join")) >= 6);
+        Assert.Contains(written, l => l.Contains(" WARNING [") && l.Contains("UNREACHABLE [Member(address = akka.tcp://asrnn-grid@10.0.0.9:4100)]"));
+        Assert.Contains(written, l => l.Contains(" INFO [") && l.EndsWith("Remoting started", StringComparison.Ordinal));
     }
 }

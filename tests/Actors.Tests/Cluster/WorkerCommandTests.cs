@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using AsRnnGrid.Actors.Cluster;
@@ -45,6 +46,40 @@ public sealed class WorkerCommandTests
         Assert.Equal(2, exit);
         var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith($"error: --hostname/--port: this node cannot listen on 127.0.0.1:{port}: ", line);
+    }
+
+    [Fact]
+    public async Task A_worker_that_cannot_reach_the_seed_says_so_in_one_line_and_keeps_akka_s_lines_in_its_log_file()
+    {
+        var results = TestSweeps.TempResults();
+        SweepCertificate.CreateOrRead(results);
+        int port = NodeProcess.FreePort();
+        using var worker = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--results", results, "--cpu-slots", "1");
+        var stdout = worker.StandardOutput.ReadToEndAsync();
+        var stderr = worker.StandardError.ReadToEndAsync();
+        try
+        {
+            // Akka tries every few seconds: wait for two failed tries in its log, then stop the worker.
+            var logs = Path.Combine(results, "logs");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (DateTime.UtcNow < deadline && !(Directory.Exists(logs) && Directory.GetFiles(logs, "worker-*.log") is [var file]
+                && File.ReadLines(file).Count(l => l.Contains("AssociationError")) >= 2))
+                await Task.Delay(200);
+            using (var term = Process.Start("kill", ["-TERM", worker.Id.ToString()])) term.WaitForExit();
+            Assert.True(worker.WaitForExit(TimeSpan.FromSeconds(30)));
+            var log = Assert.Single(Directory.GetFiles(logs, "worker-*.log"));
+            Assert.True(File.ReadLines(log).Count(l => l.Contains("AssociationError")) >= 2, "Akka did not try twice");
+
+            var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Contains(lines, l => l.EndsWith($"Akka's own log: {log}", StringComparison.Ordinal));
+            Assert.Single(lines, l => l.Contains($"cannot reach the seed at 127.0.0.1:{port} (Connection refused); still trying, every few seconds (this line once a minute)"));
+            Assert.DoesNotContain(lines, l => l.Contains("akka ", StringComparison.Ordinal) || l.Contains("Association", StringComparison.Ordinal) || l.Contains("[INFO]", StringComparison.Ordinal));
+            Assert.DoesNotContain("akka", (await stderr).ToLowerInvariant());
+        }
+        finally
+        {
+            if (!worker.HasExited) worker.Kill(entireProcessTree: true);
+        }
     }
 
     static void AssertRefused(string gpus, string expected)

@@ -66,4 +66,45 @@ public class RunIdTests
         var after = folder.Read("s2.yaml", Sweep.Replace("iterations: 5", "iterations: 6")).Runs.Select(r => r.Id);
         Assert.Empty(before.Intersect(after));
     }
+
+    /// <summary>Seeds 5978 and 75856 of this copy run have config hashes that agree in their first 8 hex digits (found by search).</summary>
+    const string Colliding = """
+        defaults: { hidden_size: 8, iterations: 5 }
+        experiments:
+          - { name: copy, task: copy, seeds: [1, 5978, 75856] }
+        """;
+
+    [Fact]
+    public void Different_runs_whose_short_ids_are_the_same_get_longer_ids_and_a_note_and_the_others_keep_theirs()
+    {
+        var sweep = new SweepFolder().Read("s.yaml", Colliding);
+        var hashes = sweep.Runs.Select(r => ConfigHash.Compute(r.Config)).ToArray();
+        Assert.Equal(hashes[1][..8], hashes[2][..8]);
+        Assert.NotEqual(hashes[1], hashes[2]);
+
+        Assert.Equal(["copy-" + hashes[0][..8], "copy-" + hashes[1][..16], "copy-" + hashes[2][..16]], sweep.Runs.Select(r => r.Id));
+        var note = Assert.Single(sweep.Notes);
+        Assert.Equal($"2 runs of different configurations would share the id copy-{hashes[1][..8]}; they get 16 hex digits of their configuration hash: "
+            + $"copy-{hashes[1][..16]}, copy-{hashes[2][..16]}", note);
+    }
+
+    [Fact]
+    public void Validate_prints_the_note_of_runs_given_a_longer_id()
+    {
+        var path = new SweepFolder().Write("s.yaml", Colliding);
+        var (exit, stdout, stderr) = CliProcess.Run("validate", path);
+        Assert.True(exit == 0, stderr);
+        var sweep = SweepFileReader.Read(path);
+        Assert.Contains("note: " + sweep.Notes[0] + "\n", stdout);
+        Assert.All(sweep.Runs, r => Assert.Contains($"| {r.Id} ", stdout));
+    }
+
+    [Fact]
+    public void A_longer_id_takes_the_fewest_of_16_24_32_and_64_digits_that_tell_the_hashes_apart()
+    {
+        var a = new string('a', 64);
+        Assert.Equal(16, RunId.LengthApart([a, "aaaaaaaab" + a[9..]]));
+        Assert.Equal(24, RunId.LengthApart([a, new string('a', 20) + "b" + a[21..]]));
+        Assert.Equal(64, RunId.LengthApart([a, a[..63] + "b"]));
+    }
 }

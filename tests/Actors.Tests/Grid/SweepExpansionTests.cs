@@ -1,3 +1,4 @@
+using AsRnnGrid.Actors.Grid;
 using AsRnnGrid.Training.Configuration;
 
 namespace AsRnnGrid.Actors.Tests.Grid;
@@ -85,6 +86,7 @@ public class SweepExpansionTests
             slots_per_gpu: 2
             cpu_slots: 3
             heartbeat_timeout: 90
+            max_runs: 7
             gpu_min_free_mib: 4096
             gpu_share: never
             experiments:
@@ -92,15 +94,34 @@ public class SweepExpansionTests
             """);
         Assert.Equal(Path.Combine(folder.Path, "sub", "out", "here"), sweep.Results);
         Assert.Equal(Path.Combine(folder.Path, "sub", "e.yaml"), sweep.File);
-        Assert.Equal((5, 1.5, 4, 2, (int?)3, 90.0), (sweep.MaxRetries, sweep.RetryBackoffSeconds, sweep.QuarantineAfter, sweep.SlotsPerGpu, sweep.CpuSlots, sweep.HeartbeatTimeoutSeconds));
+        Assert.Equal((5, 1.5, 4, 2, (int?)3, 90.0, 7), (sweep.MaxRetries, sweep.RetryBackoffSeconds, sweep.QuarantineAfter, sweep.SlotsPerGpu, sweep.CpuSlots, sweep.HeartbeatTimeoutSeconds, sweep.MaxRuns));
         Assert.Equal(((long?)4096, AsRnnGrid.Actors.Sweep.Gpu.GpuShare.Never), (sweep.GpuMinFreeMiB, sweep.GpuShare));
         var policy = AsRnnGrid.Actors.Sweep.Book.SweepPolicy.For(sweep, endWhenNoDeviceLeft: true);
         Assert.Equal(((long?)4096, AsRnnGrid.Actors.Sweep.Gpu.GpuShare.Never), (policy.GpuMinFreeMiB, policy.GpuShare));
 
         var plain = folder.Read("plain.yaml", "experiments:\n  - name: a\n");
         Assert.Equal(Path.Combine(folder.Path, "results"), plain.Results);
-        Assert.Equal((2, 30.0, 3, 2, (int?)null, 600.0), (plain.MaxRetries, plain.RetryBackoffSeconds, plain.QuarantineAfter, plain.SlotsPerGpu, plain.CpuSlots, plain.HeartbeatTimeoutSeconds));
+        Assert.Equal((2, 30.0, 3, 2, (int?)null, 600.0, 100_000), (plain.MaxRetries, plain.RetryBackoffSeconds, plain.QuarantineAfter, plain.SlotsPerGpu, plain.CpuSlots, plain.HeartbeatTimeoutSeconds, plain.MaxRuns));
         Assert.Equal(((long?)null, AsRnnGrid.Actors.Sweep.Gpu.GpuShare.FreeMemory), (plain.GpuMinFreeMiB, plain.GpuShare));
+    }
+
+    [Fact]
+    public void A_file_of_max_runs_runs_is_expanded_and_one_more_is_refused()
+    {
+        var folder = new SweepFolder();
+        const string Grid = "defaults: { task: adding, iterations: 2 }\nexperiments:\n  - { name: a, grid: { hidden_size: [4, 5] }, seeds: [1, 2] }\n";
+        Assert.Equal(4, folder.Read("four.yaml", "max_runs: 4\n" + Grid).Runs.Count);
+        var e = Assert.Throws<ConfigurationException>(() => folder.Read("three.yaml", "max_runs: 3\n" + Grid));
+        Assert.EndsWith("three.yaml:4:5: experiment a expands to 4 runs (hidden_size 2 × seeds 2), more than max_runs (3): make its grid smaller or raise max_runs", e.Message);
+    }
+
+    [Fact]
+    public void A_file_saved_with_a_utf8_byte_order_mark_reads_as_without()
+    {
+        var folder = new SweepFolder();
+        var path = System.IO.Path.Combine(folder.Path, "bom.yaml");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes("experiments:\n  - { name: a, task: adding, iterations: 2 }\n")]);
+        Assert.Equal("a", Assert.Single(SweepFileReader.Read(path).Runs).Experiment);
     }
 
     [Fact]

@@ -145,4 +145,44 @@ public sealed class SweepFailureTests(ITestOutputHelper output)
         Assert.Equal(before, File.ReadAllBytes(ledger));
         Assert.False(File.Exists(SweepStatus.PathIn(results)));
     }
+
+    [Fact]
+    public void Rebuild_ledger_keeps_the_damaged_ledger_aside_and_rebuilds_it_from_the_run_folders_without_training_completed_runs_again()
+    {
+        var (file, results) = TestSweeps.WriteSweepFile("""
+            results: results
+            defaults: { task: copy, hidden_size: 8, batch_size: 8, recall_length: 3, delay_length: 5, iterations: 20, log_every: 5, checkpoint_every: 5 }
+            experiments:
+              - { name: copy, seeds: [1, 2, 3] }
+            """);
+        var (exit, _, stderr) = CliProcess.Run("run", file);
+        Assert.True(exit == 0, stderr);
+        var runs = SweepStatus.Read(results)!.Runs.Select(r => Path.Combine(results, r.Folder)).ToArray();
+        // The third run as a crash leaves it: checkpoints, no result.json.
+        File.Delete(Path.Combine(runs[2], "result.json"));
+        var finished = runs[..2].SelectMany(r => Directory.GetFiles(r, "*", SearchOption.AllDirectories)).ToDictionary(f => f, File.ReadAllBytes);
+        var ledger = Path.Combine(results, "ledger.db");
+        using (var stream = new FileStream(ledger, FileMode.Open)) stream.SetLength(stream.Length / 2);
+        var damaged = File.ReadAllBytes(ledger);
+
+        (exit, _, stderr) = CliProcess.Run("run", file);
+        Assert.Equal(2, exit);
+        Assert.Contains("run the same command with --rebuild-ledger", stderr);
+
+        (exit, var stdout, stderr) = CliProcess.Run("run", file, "--rebuild-ledger");
+        output.WriteLine(stdout);
+        Assert.True(exit == 0, stderr);
+        var aside = Assert.Single(Directory.GetFiles(results, "ledger.db.corrupt-*"));
+        Assert.Contains($"ledger {ledger} rebuilt from the run folders: 2 completed, 1 to resume from a checkpoint, 0 failed, 0 not started; the old file is kept as {aside}", stdout);
+        Assert.Equal(damaged, File.ReadAllBytes(aside));
+        Assert.All(finished, f => Assert.Equal(f.Value, File.ReadAllBytes(f.Key)));
+        var status = SweepStatus.Read(results)!;
+        Assert.All(status.Runs, r => Assert.Equal(RunState.Completed, r.State));
+        Assert.All(status.Runs.Take(2), r => Assert.Empty(r.Attempts));
+        Assert.Equal(20, Assert.Single(status.Runs[2].Attempts).ResumedFrom);
+
+        (exit, stdout, stderr) = CliProcess.Run("run", file);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("ledger: 3 runs, 3 completed, 0 to resume, 0 failed", stdout);
+    }
 }

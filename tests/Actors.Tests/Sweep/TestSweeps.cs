@@ -51,7 +51,7 @@ public static class TestSweeps
     public static SweepStatus? TryReadStatus(string results)
     {
         try { return SweepStatus.Read(results); }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException) { return null; }
+        catch (Exception e) when (e is IOException or AsRnnGrid.Training.Configuration.ConfigurationException) { return null; }
     }
 
     /// <summary>The text of a tiny copy-task sweep file (one experiment, models x seeds, a checkpoint every 20 steps).</summary>

@@ -8,8 +8,10 @@ public static class BookCommands
     /// <summary>
     /// The ledger is replayed: plan the runs it lacks, end as interrupted the attempts a dead supervisor left running,
     /// give failed runs a fresh budget (`--retry-failed`), put quarantined devices back (`--clear-quarantine`).
+    /// <paramref name="Rebuilt"/> (`--rebuild-ledger`, on a new ledger): what each run's folder shows, journalled with its plan.
     /// </summary>
-    public sealed record Recover(bool RetryFailed = false, bool ClearQuarantine = false) : BookCommand;
+    public sealed record Recover(bool RetryFailed = false, bool ClearQuarantine = false,
+        IReadOnlyDictionary<string, RunFolderFact>? Rebuilt = null) : BookCommand;
 
     /// <summary>A trainer's message (RequestWork, RunProgress, RunResumed, RunCheckpointed, RunEnded).</summary>
     public sealed record FromTrainer(TrainerId Trainer, ISweepMessage Message) : BookCommand;

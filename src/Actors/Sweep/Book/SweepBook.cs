@@ -155,7 +155,10 @@ public sealed class SweepBook
         foreach (var run in _plan)
         {
             if (!run.Planned)
+            {
                 events.Add(new RunPlanned(run.Id, run.Experiment, ConfigHash.Compute(run.Plan!.Config)));
+                if (r.Rebuilt?.GetValueOrDefault(run.Id) is { } fact) events.Add(FromFolder(run.Id, fact));
+            }
             else if (run.State == RunState.Running)
                 events.Add(new AttemptEnded(run.Id, run.Attempt, AttemptEndCause.SupervisorStopped.Outcome(), "the supervisor stopped", run.Node, run.Device));
             else if (run.State == RunState.Failed && r.RetryFailed)
@@ -167,6 +170,15 @@ public sealed class SweepBook
         events.Add(Recovered.Instance);
         return events;
     }
+
+    /// <summary>A rebuilt ledger's record of what the run's folder shows; attempt 0: no attempt of this ledger did it.</summary>
+    static ILedgerEvent FromFolder(string id, RunFolderFact fact) => fact switch
+    {
+        RunFolderFact.Completed c => new RunCompleted(id, 0, c.Summary),
+        RunFolderFact.Failed f => new RunGaveUp(id, $"{f.Reason} (from its result.json: the ledger was rebuilt)"),
+        RunFolderFact.Checkpointed c => new LedgerEvents.RunCheckpointed(id, 0, c.Step),
+        _ => throw new ArgumentException($"unknown run folder fact {fact.GetType().Name}", nameof(fact)),
+    };
 
     IReadOnlyList<IBookEvent> TrainerReady(TrainerId trainer, RequestWork m, DateTime now)
     {

@@ -13,7 +13,7 @@ public static class SweepNotices
         RunHandedOut h when book.Trainer(h.Trainer) is { } slot => $"{h.RunId} started on {slot.Address.Node} {slot.Address.Label} (attempt {h.Attempt})",
         LedgerEvents.RunResumed r => $"{r.RunId} resumed from step {r.Step} (attempt {r.Attempt})",
         RunCompleted c => $"{c.RunId} completed: {Describe(c.Summary)}",
-        AttemptEnded { Outcome: AttemptOutcome.Interrupted } a => $"{a.RunId} back in the queue: {a.Reason}",
+        AttemptEnded { Outcome: AttemptOutcome.Interrupted } a => $"{a.RunId} back in the queue, {ResumesAt(book.Find(a.RunId))}: {a.Reason}",
         RetryScheduled r when book.Find(r.RunId) is { } run && run.OutOfMemoryInARow > 0 =>
             $"{run.Id} attempt {run.Attempt} ran out of GPU memory: {run.Reason}; retried in {r.Backoff.TotalSeconds:0.#} s (not counted against max_retries)",
         RetryScheduled r when book.Find(r.RunId) is { } run =>
@@ -28,6 +28,18 @@ public static class SweepNotices
         SweepEnded end => $"sweep {end.State.Text()}: {end.Completed} completed, {end.Failed} failed, {end.Retried} retried, {end.NotDone} not done",
         _ => null,
     };
+
+    /// <summary>A worker the cluster cannot reach any more: what becomes of its runs if it does not come back.</summary>
+    public static string Unreachable(string node, SweepBook book)
+    {
+        var runs = book.Trainers.Where(t => !t.Gone && t.Address.Node == node && t.Run is not null)
+            .Select(t => book.Find(t.Run!)).OfType<BookRun>().Select(r => $"{r.Id} {ResumesAt(r)}").ToArray();
+        return $"worker {node} unreachable; unless it comes back, the cluster takes it out and "
+            + (runs.Length == 0 ? "it held no run" : $"{(runs.Length == 1 ? "its run goes" : "its runs go")} back to the queue: {string.Join(", ", runs)}");
+    }
+
+    /// <summary>Where a run goes on from: its last checkpoint, which the ledger has.</summary>
+    static string ResumesAt(BookRun? run) => run?.CheckpointStep is { } step ? $"at step {step}" : "from the start";
 
     static string Ledger(SweepBook book)
     {

@@ -1,18 +1,19 @@
 using AsRnnGrid.Training.Configuration;
 
-namespace AsRnnGrid.Actors.Grid;
+namespace AsRnnGrid.Training.Tasks;
 
 /// <summary>
-/// Checks before a sweep starts that each data task finds its files, so a missing file stops `validate`
-/// instead of failing every run hours later. Looks for the files only; reading them is the trainer's job.
+/// Checks that a data task finds its files: before a sweep starts, so a missing file stops `validate` instead of
+/// failing every run hours later, and before `train` reads them, so the message names the folder in full and every file
+/// the task needs. Looks for the files only; reading them is the task session's job.
 /// </summary>
-static class DataFilesCheck
+public static class DataFilesCheck
 {
     /// <summary>Null when the task needs no files or finds them all, otherwise what is wrong (one line).</summary>
     public static string? Problem(RunConfig config)
     {
         if (config.Task.Data is not { } data) return null;
-        var dir = config.DataDir;
+        var dir = Path.GetFullPath(config.DataDir);
         if (!Directory.Exists(dir))
             return $"data_dir {dir} does not exist (task {config.Task} needs the {data.Kind} files {string.Join(", ", data.Names)} there)";
         var missing = data.Names.Where(name => !Present(dir, name, data.GzipAllowed)).ToList();
