@@ -28,6 +28,13 @@ public static class TestRuns
         return new TrainingRun(config, folder, observer).Run(observer.Token);
     }
 
+    /// <summary>Runs until <paramref name="pauseAt"/> ("4 iterations", "1 epoch"; the run pauses there) or, with null, to the end.</summary>
+    public static RunResult TrainUntil(RunConfig config, string folder, string? pauseAt)
+    {
+        var options = new TrainingRunOptions { PauseAt = pauseAt is null ? null : TrainingPoint.Parse(pauseAt) ?? throw new ArgumentException(pauseAt) };
+        return new TrainingRun(config, folder, new StoppingObserver(null), options).Run(CancellationToken.None);
+    }
+
     /// <summary>Trains <paramref name="config"/> to the end and holds that its final loss is below the task's baseline.</summary>
     public static RunResult TrainBelowBaseline(RunConfig config, string what)
     {

@@ -17,6 +17,11 @@ public sealed record TrainingRunOptions
     public TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>Seconds between heartbeats to the observer.</summary>
     public double HeartbeatSeconds { get; init; } = 5;
+    /// <summary>
+    /// Pause here: checkpoint and end with status "paused" (an early-stopping rung; the same run without it continues from
+    /// there). Operational, like the device: not part of the configuration or its hash.
+    /// </summary>
+    public TrainingPoint? PauseAt { get; init; }
 }
 
 /// <summary>
@@ -56,6 +61,8 @@ public sealed class TrainingRun
         {
             throw new ConfigurationException($"{_folder.Path}: {e.Message}");
         }
+        if (_options.PauseAt is { } pause && _config.Task.PauseProblem(pause, _config) is { } problem)
+            throw new ConfigurationException($"{_folder.Path}: cannot pause at {pause}: {problem}");
         using var session = RunFolderSession.Open(_folder, _config, _configHash, _options.Restart, _options.LockWait);
         var dtype = _config.DType == "float64" ? ScalarType.Float64 : ScalarType.Float32;
         using var task = TaskSession.Create(_config, device, dtype);
