@@ -44,6 +44,7 @@ public static class StatusCommand
             var console = TerminalConsole.Create();
             var now = DateTimeOffset.Now;
             console.Write(SweepDisplay.RunsTable(status, console, now));
+            foreach (var rungs in status.RungTables ?? []) console.Write(SweepDisplay.RungTable(rungs, console));
             if (status.Devices.Count > 0) console.Write(SweepDisplay.DevicesTable(status, console));
             var age = now - status.Updated;
             var note = status.State == SweepState.Running && age > Stale ? $" (no update for {SweepDisplay.Duration(age.TotalSeconds)}: the sweep may have stopped; `asrnn-grid run` again resumes it)" : "";

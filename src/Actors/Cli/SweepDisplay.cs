@@ -10,19 +10,45 @@ public static class SweepDisplay
 {
     public static Table RunsTable(SweepStatus status, IAnsiConsole console, DateTimeOffset now)
     {
-        var table = new Table().AddColumns("run", "state", "attempt", "device", "step", "loss", "metric", "elapsed", "left").Fit(console);
+        bool rungs = status.RungTables is not null;
+        var table = new Table().AddColumns(["run", "state", .. rungs ? new[] { "rung" } : [], "attempt", "device", "step", "loss", "metric", "elapsed", "left"]).Fit(console);
         foreach (var r in status.Runs)
         {
-            table.AddRow(
+            string[] rung = rungs ? [Rung(r)] : [];
+            table.AddRow([
                 Markup.Escape(r.Id),
                 StateMarkup(r),
+                .. rung,
                 r.Attempt == 0 ? "" : r.Attempt.ToString(CultureInfo.InvariantCulture),
                 Markup.Escape(r.Device ?? ""),
                 r.TotalSteps is { } total ? $"{r.Step}/{total}" : r.Step.ToString(CultureInfo.InvariantCulture),
                 r.Loss is { } loss ? loss.ToString("0.####", CultureInfo.InvariantCulture) : "",
                 r.Metric is { } metric ? Markup.Escape($"{r.MetricName} {metric.ToString("0.###", CultureInfo.InvariantCulture)}") : "",
                 r.Elapsed is { } elapsed ? Duration(elapsed) : "",
-                Remaining(r) is { } left ? Duration(left) : "");
+                Remaining(r) is { } left ? Duration(left) : ""]);
+        }
+        return table;
+    }
+
+    /// <summary>Early stopping: rungs reached of the run's rungs, and where it pauses next ("1/3 → 90").</summary>
+    static string Rung(RunStatus r) => r.RungCount is { } count
+        ? $"{r.Rungs?.Count ?? 0}/{count}" + (r.NextRung is { } next ? $" → {next.ToString(CultureInfo.InvariantCulture)}" : "")
+        : "";
+
+    /// <summary>
+    /// An early-stopping experiment's rungs: a row per configuration, its metric at each rung (↑ promoted from there,
+    /// × stopped early there), and its runs' states.
+    /// </summary>
+    public static Table RungTable(RungTable t, IAnsiConsole console)
+    {
+        var table = new Table().Title(Markup.Escape($"{t.Experiment}: {t.Metric} ({t.Mode}) at each rung, {t.Unit}; the best 1/{t.Reduction} go on"))
+            .AddColumns(["configuration", .. t.Rungs.Select(r => r.ToString(CultureInfo.InvariantCulture)), "state"]).Fit(console);
+        foreach (var c in t.Configurations)
+        {
+            var cells = t.Rungs.Select((rung, i) => c.Values[i] is { } v
+                ? v.ToString("0.####", CultureInfo.InvariantCulture) + (c.Promoted.Contains(rung) ? " ↑" : c.StoppedAt == rung ? " ×" : "")
+                : "");
+            table.AddRow([Markup.Escape(c.Label), .. cells, Markup.Escape(c.State)]);
         }
         return table;
     }
@@ -42,7 +68,7 @@ public static class SweepDisplay
 
     static int Order(RunState state) => state switch
     {
-        RunState.Running => 0, RunState.Retrying => 1, RunState.Pending => 2, RunState.Completed => 3, _ => 4,
+        RunState.Running => 0, RunState.Retrying => 1, RunState.Pending => 2, RunState.Paused => 3, RunState.Completed => 4, RunState.StoppedEarly => 5, _ => 6,
     };
 
     static string StateMarkup(RunStatus r) => r.State switch
@@ -51,6 +77,8 @@ public static class SweepDisplay
         RunState.Failed => $"[red]{r.State.Text()}[/] {Markup.Escape(Shorten(r.Reason ?? "", 60))}",
         RunState.Retrying => $"[yellow]{r.State.Text()}[/] {Markup.Escape(Shorten(r.Reason ?? "", 60))}",
         RunState.Running => $"[blue]{r.State.Text()}[/]",
+        RunState.Paused => $"[yellow]{r.State.Text()}[/]",
+        RunState.StoppedEarly => $"[grey]{r.State.Text()}[/]",
         var s => s.Text(),
     };
 

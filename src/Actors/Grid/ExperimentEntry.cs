@@ -4,7 +4,8 @@ namespace AsRnnGrid.Actors.Grid;
 
 /// <summary>
 /// One item of `experiments:` as written: its fixed options, grid axes, variants and seeds, each with its
-/// position, before expansion. <see cref="At"/> is the item's first key, <see cref="NameAt"/> its name's value. <see cref="Variants"/> and <see cref="Seeds"/> are empty when the key is absent.
+/// position, before expansion. <see cref="At"/> is the item's first key, <see cref="NameAt"/> its name's value. <see cref="Variants"/> and <see cref="Seeds"/> are empty when the key is absent,
+/// <see cref="Scheduler"/> null.
 /// </summary>
 sealed record ExperimentEntry(
     string Name,
@@ -13,7 +14,8 @@ sealed record ExperimentEntry(
     IReadOnlyList<OptionSetting> Fixed,
     IReadOnlyList<GridAxis> Grid,
     IReadOnlyList<Variant> Variants,
-    IReadOnlyList<OptionSetting> Seeds);
+    IReadOnlyList<OptionSetting> Seeds,
+    SchedulerEntry? Scheduler = null);
 
 /// <summary>One key of `grid:` and the values it takes, in file order.</summary>
 sealed record GridAxis(string Key, IReadOnlyList<OptionSetting> Values);

@@ -24,4 +24,6 @@ public sealed record SweepDefinition
     /// <summary>A trainer silent for longer than this has its run put back in the queue.</summary>
     public double HeartbeatTimeoutSeconds { get; init; } = 600;
     public required IReadOnlyList<PlannedRun> Runs { get; init; }
+    /// <summary>The experiments with early stopping (`scheduler: type: asha`), by name; the others train every run to its end.</summary>
+    public IReadOnlyDictionary<string, EarlyStopping> EarlyStopping { get; init; } = new Dictionary<string, EarlyStopping>(StringComparer.Ordinal);
 }

@@ -4,7 +4,7 @@ namespace AsRnnGrid.Actors.Sweep;
 
 /// <summary>
 /// How an attempt ended, as the ledger records it (<see cref="LedgerEvents.AttemptEnded"/>, from ledger version 2) and
-/// sweep-status.json shows it ("completed", "failed: REASON", "interrupted: REASON").
+/// sweep-status.json shows it ("completed", "failed: REASON", "interrupted: REASON", "paused: at RUNG").
 /// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<AttemptOutcome>))]
 public enum AttemptOutcome
@@ -14,4 +14,6 @@ public enum AttemptOutcome
     [JsonStringEnumMemberName("failed")] Failed,
     /// <summary>Not the run's fault (asked to stop, its trainer or node lost, the supervisor stopped): back in the queue, budget untouched.</summary>
     [JsonStringEnumMemberName("interrupted")] Interrupted,
+    /// <summary>It paused at an early-stopping rung (<see cref="LedgerEvents.RungReached"/> records it; never an AttemptEnded's outcome).</summary>
+    [JsonStringEnumMemberName("paused")] Paused,
 }

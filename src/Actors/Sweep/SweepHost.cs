@@ -20,6 +20,8 @@ public sealed record SweepHostOptions
     public bool RetryFailed { get; init; }
     /// <summary>`run --clear-quarantine`.</summary>
     public bool ClearQuarantine { get; init; }
+    /// <summary>`run --no-early-stop`.</summary>
+    public bool NoEarlyStop { get; init; }
     public Action<SweepNotice>? OnNotice { get; init; }
     /// <summary>Only the supervisor on this node; trainers come from workers (`run --no-local-trainers`).</summary>
     public bool NoLocalTrainers { get; init; }
@@ -82,6 +84,7 @@ public sealed class SweepHost : IAsyncDisposable
             Tick = options.Tick,
             RetryFailed = options.RetryFailed,
             ClearQuarantine = options.ClearQuarantine,
+            NoEarlyStop = options.NoEarlyStop,
         }), "supervisor");
 
         host.Address = $"{cluster.SelfAddress.Host}:{cluster.SelfAddress.Port}";

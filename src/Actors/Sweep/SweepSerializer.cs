@@ -11,15 +11,16 @@ namespace AsRnnGrid.Actors.Sweep;
 /// <summary>
 /// Serialises <see cref="ISweepMessage"/>s as UTF-8 JSON. Protocol messages (which cross nodes) carry the manifest
 /// "v1/Owner.Type": another protocol version, or a type this build does not know, is refused with a message that says
-/// so. Ledger events (which stay on disk for ever) carry "ledger-v2/Type", the <see cref="LedgerEvents.Version"/> they
-/// were written in; older versions are read into today's events (<see cref="LedgerV1"/>), a newer one is refused; the
-/// book's snapshots carry "snapshot-v1/BookSnapshot".
+/// so. Ledger events (which stay on disk for ever) carry "ledger-v3/Type", the <see cref="LedgerEvents.Version"/> they
+/// were written in; older versions are read into today's events (<see cref="LedgerV1"/>; version 2's events have today's
+/// shape), a newer one is refused; the book's snapshots carry "snapshot-v2/BookSnapshot" (version 1 is read too).
 /// Every property is required, as records declare it: a missing one is an error, never a default.
 /// </summary>
 public sealed class SweepSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public const int Id = 4711;
-    public const string ProtocolVersion = "v1";
+    /// <summary>v2: early stopping's pause target in AssignRun and rung result in RunEnded.</summary>
+    public const string ProtocolVersion = "v2";
     public const string LedgerPrefix = "ledger-v";
     public const string SnapshotPrefix = "snapshot-v";
 
@@ -81,18 +82,21 @@ public sealed class SweepSerializer(ExtendedActorSystem system) : SerializerWith
         if (version > LedgerEvents.Version)
             throw new SerializationException(
                 $"ledger event '{manifest}' of version {version}: this asrnn-grid reads ledger versions 1 to {LedgerEvents.Version} (a newer asrnn-grid wrote this ledger; use it)");
-        if (version < LedgerEvents.Version)
+        if (!LedgerTypes.TryGetValue(manifest[(slash + 1)..], out var type))
+            throw new SerializationException($"unknown ledger event '{manifest}'");
+        // Every event of version 2 or later has kept its shape: an older manifest reads as today's event, unless that version did not have it.
+        if (version < 2 || version < LedgerEvents.IntroducedIn(type))
             throw new SerializationException($"ledger event '{manifest}': version {version} was never written with this manifest");
-        return LedgerTypes.TryGetValue(manifest[(slash + 1)..], out var type)
-            ? JsonSerializer.Deserialize(bytes, type, Json)
-            : throw new SerializationException($"unknown ledger event '{manifest}'");
+        return JsonSerializer.Deserialize(bytes, type, Json);
     }
 
     static object? Snapshot(byte[] bytes, string manifest) =>
         manifest == $"{SnapshotPrefix}{BookSnapshot.Version.ToString(CultureInfo.InvariantCulture)}/{nameof(BookSnapshot)}"
             ? JsonSerializer.Deserialize<BookSnapshot>(bytes, Json)
+            : manifest == $"{SnapshotPrefix}1/{nameof(BookSnapshot)}"
+            ? JsonSerializer.Deserialize<BookSnapshot.V1>(bytes, Json)?.Upcast()
             : throw new SerializationException(
-                $"ledger snapshot '{manifest}': this asrnn-grid reads snapshot version {BookSnapshot.Version.ToString(CultureInfo.InvariantCulture)} (a newer asrnn-grid wrote this ledger; use it)");
+                $"ledger snapshot '{manifest}': this asrnn-grid reads snapshot versions 1 to {BookSnapshot.Version.ToString(CultureInfo.InvariantCulture)} (a newer asrnn-grid wrote this ledger; use it)");
 
     static object? ProtocolMessage(byte[] bytes, string manifest)
     {

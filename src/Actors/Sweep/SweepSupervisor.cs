@@ -26,6 +26,8 @@ public sealed record SupervisorSettings
     public bool RetryFailed { get; init; }
     /// <summary>`run --clear-quarantine`: devices quarantined in an earlier session are back in service.</summary>
     public bool ClearQuarantine { get; init; }
+    /// <summary>`run --no-early-stop`: no run pauses at a rung; paused and early-stopped runs go on to their end.</summary>
+    public bool NoEarlyStop { get; init; }
     /// <summary>End the sweep when every trainer is quarantined (one machine); a cluster waits for new ones instead.</summary>
     public bool EndWhenNoDeviceLeft { get; init; } = true;
     /// <summary>
@@ -77,7 +79,7 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
     {
         _sweep = sweep;
         _settings = settings;
-        _book = new SweepBook(sweep.Runs, SweepPolicy.For(sweep, settings.EndWhenNoDeviceLeft));
+        _book = new SweepBook(sweep.Runs, SweepPolicy.For(sweep, settings.EndWhenNoDeviceLeft, settings.NoEarlyStop));
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -229,7 +231,7 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
     void HandOut(RunHandedOut h)
     {
         var run = _book.Find(h.RunId)!.Plan!;
-        _trainerRefs.GetValueOrDefault(h.Trainer)?.Tell(RunDispatch.Assign(run, h.Attempt, _sweep.Results));
+        _trainerRefs.GetValueOrDefault(h.Trainer)?.Tell(RunDispatch.Assign(run, h.Attempt, _sweep.Results, h.Pause));
     }
 
     void Notice(string text)

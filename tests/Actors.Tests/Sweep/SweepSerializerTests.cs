@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using AsRnnGrid.Actors.Sweep;
 using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Loop;
 using static AsRnnGrid.Actors.Sweep.LedgerEvents;
 using static AsRnnGrid.Actors.Sweep.SweepProtocol;
 
@@ -26,11 +27,15 @@ public sealed class SweepSerializerTests : IDisposable
         new RequestWork("gpu-b:4054", "cuda:1", 2, "abc123"),
         new TrainerRefused("wrong sweep token"),
         new AssignRun("copy-3ebb6365", 2, RunConfigBuilder.Build([new("task", "copy"), new("hidden_size", "8"), new("optimizer", "adam")]),
-            "/shared/results/runs/copy-3ebb6365"),
+            "/shared/results/runs/copy-3ebb6365", null),
+        new AssignRun("copy-3ebb6365", 3, RunConfigBuilder.Build([new("task", "copy"), new("hidden_size", "8")]),
+            "/shared/results/runs/copy-3ebb6365", new RungTarget(new TrainingPoint(90, TrainingUnit.Iterations), PointMetric.Loss)),
         new SweepProtocol.RunProgress("copy-3ebb6365", 2, 120, 400, 0.5, 81.25, "acc", 35.5, 3.25),
         new SweepProtocol.RunResumed("copy-3ebb6365", 2, 100),
         new SweepProtocol.RunCheckpointed("copy-3ebb6365", 2, 200),
         new RunEnded("copy-3ebb6365", 2, RunEndOutcome.Completed, null, Summary),
+        new RunEnded("copy-3ebb6365", 3, RunEndOutcome.Paused, "paused at 1 epoch", null,
+            new RungResult(new TrainingPoint(1, TrainingUnit.Epochs), 469, PointMetric.TestAccuracy, 91.25)),
         new StopRun("copy-3ebb6365", 2, "the sweep is stopping"),
         Summary,
         new RunPlanned("copy-3ebb6365", "copy", "3ebb6365ffff"),
@@ -43,11 +48,17 @@ public sealed class SweepSerializerTests : IDisposable
         new RunGaveUp("copy-3ebb6365", "loss became NaN at step 26"),
         new RunReset("copy-3ebb6365", "retry requested"),
         new DeviceQuarantined("gpu-b:4054", "cuda:1", "3 different runs failed"),
+        new RungReached("copy-3ebb6365", 2, 30, TrainingUnit.Iterations, 30, PointMetric.Loss, 0.4375),
+        new RungReached("copy-3ebb6365", 3, 90, TrainingUnit.Iterations, 90, PointMetric.Loss, null),
+        new RunPromoted("copy-3ebb6365", 30, "ranked 1 of 9 at 30 iterations (loss 0.4375): among the best 3"),
+        new RunStoppedEarly("copy-3ebb6365", 90, "ranked 2 of 3 at 90 iterations (loss 0.5); the best 1 went on"),
+        new RunSentOn("copy-3ebb6365", "run --no-early-stop"),
         new AsRnnGrid.Actors.Sweep.Book.BookSnapshot(
             [new("copy-3ebb6365", "copy", "3ebb6365ffff", RunState.Completed, 2, 1, "gpu-b:4054", "cuda:1 slot 0", 200, null, Summary,
                 [new(1, "gpu-b:4054", "cuda:1 slot 0", new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero), null, AttemptOutcome.Failed, "boom"),
                  new(2, "gpu-b:4054", "cuda:1 slot 0", new DateTimeOffset(2026, 11, 23, 12, 5, 0, TimeSpan.Zero), 100, AttemptOutcome.Completed, null)])],
-            [new DeviceQuarantined("gpu-c:4055", "cuda:0", "3 different runs failed")]),
+            [new DeviceQuarantined("gpu-c:4055", "cuda:0", "3 different runs failed")],
+            [new("copy-3ebb6365", [new(30, TrainingUnit.Iterations, 30, PointMetric.Loss, 0.4375), new(90, TrainingUnit.Iterations, 90, PointMetric.Loss, null)], [30])]),
     ];
 
     [Theory]
@@ -68,8 +79,8 @@ public sealed class SweepSerializerTests : IDisposable
     public void Messages_of_the_same_name_in_protocol_and_ledger_keep_apart()
     {
         var serializer = (SweepSerializer)_system.Serialization.FindSerializerFor(new WorkerHello("x"));
-        Assert.Equal("v1/SweepProtocol.RunResumed", serializer.Manifest(new SweepProtocol.RunResumed("a", 1, 2)));
-        Assert.Equal("ledger-v2/RunResumed", serializer.Manifest(new LedgerEvents.RunResumed("a", 1, 2)));
+        Assert.Equal("v2/SweepProtocol.RunResumed", serializer.Manifest(new SweepProtocol.RunResumed("a", 1, 2)));
+        Assert.Equal("ledger-v3/RunResumed", serializer.Manifest(new LedgerEvents.RunResumed("a", 1, 2)));
     }
 
     [Fact]
@@ -77,10 +88,10 @@ public sealed class SweepSerializerTests : IDisposable
     {
         var serializer = (SweepSerializer)_system.Serialization.FindSerializerFor(new WorkerHello("x"));
         var bytes = serializer.ToBinary(new WorkerHello("gpu-b"));
-        var e = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "v2/SweepProtocol.WorkerHello"));
-        Assert.Equal("sweep message of protocol v2 refused: this asrnn-grid speaks v1 (run the same version on every node)", e.Message);
-        var unknown = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "v1/SweepProtocol.Nonsense"));
-        Assert.Equal("unknown sweep message type 'v1/SweepProtocol.Nonsense' (run the same asrnn-grid version on every node)", unknown.Message);
+        var e = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "v1/SweepProtocol.WorkerHello"));
+        Assert.Equal("sweep message of protocol v1 refused: this asrnn-grid speaks v2 (run the same version on every node)", e.Message);
+        var unknown = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "v2/SweepProtocol.Nonsense"));
+        Assert.Equal("unknown sweep message type 'v2/SweepProtocol.Nonsense' (run the same asrnn-grid version on every node)", unknown.Message);
     }
 }
 
@@ -100,8 +111,9 @@ public sealed class LedgerFormatTests : IDisposable
     public void Every_journalled_property_has_its_json_name_pinned()
     {
         var types = typeof(ILedgerEvent).Assembly.GetTypes().Where(t => typeof(ILedgerEvent).IsAssignableFrom(t) && !t.IsInterface).Append(typeof(RunSummary)).ToArray();
-        types = types.Concat([typeof(AsRnnGrid.Actors.Sweep.Book.BookSnapshot), typeof(AsRnnGrid.Actors.Sweep.Book.RunSnapshot), typeof(AsRnnGrid.Actors.Sweep.Book.AttemptSnapshot)]).ToArray();
-        Assert.Equal(14, types.Length);
+        types = types.Concat([typeof(AsRnnGrid.Actors.Sweep.Book.BookSnapshot), typeof(AsRnnGrid.Actors.Sweep.Book.RunSnapshot), typeof(AsRnnGrid.Actors.Sweep.Book.AttemptSnapshot),
+            typeof(AsRnnGrid.Actors.Sweep.Book.BookSnapshot.V1), typeof(AsRnnGrid.Actors.Sweep.Book.RunRungsSnapshot), typeof(AsRnnGrid.Actors.Sweep.Book.RungRecord)]).ToArray();
+        Assert.Equal(21, types.Length);
         foreach (var type in types)
             foreach (var property in type.GetProperties().Where(p => p.DeclaringType == type && p.Name != "EqualityContract"))
                 Assert.True(property.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonPropertyNameAttribute), false).Length == 1,
@@ -122,16 +134,35 @@ public sealed class LedgerFormatTests : IDisposable
     [Fact]
     public void A_ledger_of_a_newer_version_is_refused_with_a_message_that_says_so()
     {
-        var e = Assert.Throws<SerializationException>(() => Read("""{"RunId":"a","Reason":"b"}""", "ledger-v3/RunGaveUp"));
-        Assert.Equal("ledger event 'ledger-v3/RunGaveUp' of version 3: this asrnn-grid reads ledger versions 1 to 2 (a newer asrnn-grid wrote this ledger; use it)", e.Message);
+        var e = Assert.Throws<SerializationException>(() => Read("""{"RunId":"a","Reason":"b"}""", "ledger-v4/RunGaveUp"));
+        Assert.Equal("ledger event 'ledger-v4/RunGaveUp' of version 4: this asrnn-grid reads ledger versions 1 to 3 (a newer asrnn-grid wrote this ledger; use it)", e.Message);
+    }
+
+    [Fact]
+    public void Version_2_events_read_as_todays_and_an_event_version_2_did_not_have_is_refused()
+    {
+        Assert.Equal(new RunGaveUp("a", "b"), Read("""{"RunId":"a","Reason":"b"}""", "ledger-v2/RunGaveUp"));
+        Assert.Equal(new QuarantineCleared("vm", "cpu", "run --clear-quarantine"),
+            Read("""{"Machine":"vm","Device":"cpu","Reason":"run --clear-quarantine"}""", "ledger-v2/QuarantineCleared"));
+        var e = Assert.Throws<SerializationException>(() => Read("""{"RunId":"a","Reason":"b"}""", "ledger-v2/RunSentOn"));
+        Assert.Equal("ledger event 'ledger-v2/RunSentOn': version 2 was never written with this manifest", e.Message);
+        Assert.Equal("ledger-v3/RungReached", Serializer.Manifest(new RungReached("a", 1, 30, TrainingUnit.Iterations, 30, PointMetric.Loss, 0.5)));
     }
 
     [Fact]
     public void A_snapshot_of_a_newer_version_is_refused_with_a_message_that_says_so()
     {
-        var e = Assert.Throws<SerializationException>(() => Read("""{"Runs":[],"Quarantines":[]}""", "snapshot-v2/BookSnapshot"));
-        Assert.Equal("ledger snapshot 'snapshot-v2/BookSnapshot': this asrnn-grid reads snapshot version 1 (a newer asrnn-grid wrote this ledger; use it)", e.Message);
-        Assert.Equal("snapshot-v1/BookSnapshot", Serializer.Manifest(new AsRnnGrid.Actors.Sweep.Book.BookSnapshot([], [])));
+        var e = Assert.Throws<SerializationException>(() => Read("""{"Runs":[],"Quarantines":[],"Rungs":[]}""", "snapshot-v3/BookSnapshot"));
+        Assert.Equal("ledger snapshot 'snapshot-v3/BookSnapshot': this asrnn-grid reads snapshot versions 1 to 2 (a newer asrnn-grid wrote this ledger; use it)", e.Message);
+        Assert.Equal("snapshot-v2/BookSnapshot", Serializer.Manifest(new AsRnnGrid.Actors.Sweep.Book.BookSnapshot([], [], [])));
+    }
+
+    [Fact]
+    public void A_version_1_snapshot_reads_with_no_rung_results()
+    {
+        var snapshot = Assert.IsType<AsRnnGrid.Actors.Sweep.Book.BookSnapshot>(Read(
+            """{"Runs":[],"Quarantines":[{"Node":"vm:1","Device":"cpu","Reason":"2 different runs"}]}""", "snapshot-v1/BookSnapshot"));
+        Assert.Equal((0, 1, 0), (snapshot.Runs.Count, snapshot.Quarantines.Count, snapshot.Rungs.Count));
     }
 
     [Fact]

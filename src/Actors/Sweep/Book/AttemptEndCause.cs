@@ -39,12 +39,12 @@ public static class AttemptEndCauses
     /// <summary>It counts against the device: enough different runs failing on it in a row quarantine it.</summary>
     public static bool ChargesDevice(this AttemptEndCause cause) => cause == AttemptEndCause.RunFailed;
 
-    /// <summary>How a trainer's report of an ended attempt is classified (completion is not an end cause).</summary>
+    /// <summary>How a trainer's report of an ended attempt is classified (completion and a pause at a rung are not end causes).</summary>
     public static AttemptEndCause Of(SweepProtocol.RunEndOutcome outcome) => outcome switch
     {
         SweepProtocol.RunEndOutcome.Failed => AttemptEndCause.RunFailed,
         SweepProtocol.RunEndOutcome.Stopped => AttemptEndCause.Stopped,
         SweepProtocol.RunEndOutcome.Requeue => AttemptEndCause.Requeued,
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "a completed attempt has no end cause"),
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "a completed or paused attempt has no end cause"),
     };
 }

@@ -21,8 +21,15 @@ namespace AsRnnGrid.Actors.Sweep.Book;
 /// run is failed and the sweep goes on. An interruption (a stop, a lost trainer or node, a restart of the supervisor)
 /// spends nothing (<see cref="AttemptEndCause"/>). A device on which quarantine_after different runs failed in a row
 /// (no run completing there in between) is quarantined until `--clear-quarantine`. A running attempt not heard of for
-/// 1.5 × heartbeat_timeout is stopped and failed. The sweep ends finished (every run completed or failed), stopped
-/// (asked, and nothing runs any more) or stalled (nothing runs and every trainer's device is quarantined).
+/// 1.5 × heartbeat_timeout is stopped and failed. The sweep ends finished (every run completed, failed or stopped early),
+/// stopped (asked, and nothing runs any more) or stalled (nothing runs and every trainer's device is quarantined).
+/// </para>
+/// <para>
+/// Early stopping (an experiment's `scheduler: type: asha`; <see cref="RungLadder"/>): a run pauses at its next rung and
+/// waits; a free slot takes, in order, a pending run of a configuration already begun (interrupted, retried, promoted),
+/// then a promotion (a waiting configuration among the best of its rung, highest rung first), then the first run of a
+/// configuration not yet begun. Rung results, promotions, stops and runs sent on are ledger events, so a restarted
+/// supervisor makes the same next decisions.
 /// </para>
 /// Every decision is indexed (waiting trainers, pending runs in order, backoffs by due time, running attempts): none
 /// scans the whole sweep but recovery, the end and `status`.
@@ -39,6 +46,7 @@ public sealed class SweepBook
     /// <summary>Running attempts with their trainer: what heartbeats and a stop look at.</summary>
     readonly HashSet<BookRun> _held = [];
     readonly int[] _counts = new int[Enum.GetValues<RunState>().Length];
+    readonly List<RungLadder> _ladders = [];
     DateTime _lastJoin = DateTime.MinValue;
 
     public SweepBook(IReadOnlyList<PlannedRun> plan, SweepPolicy policy)
@@ -52,6 +60,38 @@ public sealed class SweepBook
             _plan.Add(run);
             _counts[(int)RunState.Pending]++;
         }
+        if (policy.EarlyStopping.Count > 0) BuildLadders(policy.EarlyStopping);
+    }
+
+    /// <summary>Each early-stopping experiment's configurations: its runs grouped by everything but the seed (or each alone).</summary>
+    void BuildLadders(IReadOnlyDictionary<string, EarlyStopping> earlyStopping)
+    {
+        foreach (var experiment in _plan.GroupBy(r => r.Experiment))
+        {
+            if (!earlyStopping.TryGetValue(experiment.Key, out var settings)) continue;
+            var ladder = new RungLadder(experiment.Key, settings);
+            var groups = experiment
+                .GroupBy(r => settings.Seeds == SeedGrouping.Mean ? ConfigHash.Compute(r.Plan!.Config with { RandomSeed = 0 }) : r.Id)
+                .Select(g => g.ToList()).ToList();
+            var labels = ConfigurationLabels(groups.Select(g => g[0].Plan!.Config).ToList(), settings.Seeds == SeedGrouping.Each);
+            for (int i = 0; i < groups.Count; i++)
+            {
+                var group = new RungGroup(ladder, groups[i], settings.Rungs(groups[i][0].Plan!.Config)) { Label = labels[i] };
+                foreach (var run in groups[i]) run.Group = group;
+                ladder.Add(group);
+            }
+            _ladders.Add(ladder);
+        }
+    }
+
+    /// <summary>What tells each configuration apart: the trajectory options whose value differs between them ("hidden_size=16, rmsprop_lr=0.001").</summary>
+    static string[] ConfigurationLabels(IReadOnlyList<RunConfig> configs, bool withSeed)
+    {
+        var keys = configs.Select(ConfigHash.TrajectoryKeys).ToList();
+        var varying = keys[0].Keys.Where(k => (withSeed || k != "random_seed") && keys.Any(d => d.GetValueOrDefault(k) != keys[0][k])).ToList();
+        var order = TrainOption.All.Select(o => o.Name).ToList();
+        varying.Sort((a, b) => order.IndexOf(a).CompareTo(order.IndexOf(b)));
+        return keys.Select(d => varying.Count == 0 ? "(one configuration)" : string.Join(", ", varying.Select(k => $"{k}={d.GetValueOrDefault(k)}"))).ToArray();
     }
 
     /// <summary>The book a restarted supervisor starts from: this plan and the journalled state of a snapshot (the events after it are applied next).</summary>
@@ -81,6 +121,13 @@ public sealed class SweepBook
                 run.Attempts.Add(new AttemptRecord(a.Attempt, a.Node, a.Device, a.Started) { ResumedFrom = a.ResumedFrom, Outcome = a.Outcome, OutcomeReason = a.OutcomeReason });
             SetState(run, s.State == RunState.Retrying ? RunState.Pending : s.State);
         }
+        foreach (var r in snapshot.Rungs)
+        {
+            if (!_runs.TryGetValue(r.Id, out var run)) continue;
+            run.RungResults.AddRange(r.Results);
+            run.PromotedFrom.UnionWith(r.PromotedFrom);
+        }
+        foreach (var ladder in _ladders) ladder.Changed();
         foreach (var q in snapshot.Quarantines) Health(DeviceId.Of(q.Node, q.Device)).Quarantine = q;
     }
 
@@ -100,7 +147,9 @@ public sealed class SweepBook
             runs.Add(new RunSnapshot(r.Id, r.Experiment, r.ConfigHash, r.State == RunState.Retrying ? RunState.Pending : r.State,
                 r.Attempt, r.Failures, r.Node, r.Device, r.CheckpointStep, r.Reason, r.Summary, attempts));
         }
-        return new BookSnapshot(runs, Quarantines.ToArray());
+        var rungs = _runs.Values.Where(r => r.Planned && (r.RungResults.Count > 0 || r.PromotedFrom.Count > 0))
+            .Select(r => new RunRungsSnapshot(r.Id, r.RungResults.ToArray(), r.PromotedFrom.Order().ToArray())).ToArray();
+        return new BookSnapshot(runs, Quarantines.ToArray(), rungs);
     }
 
     public SweepPolicy Policy { get; }
@@ -121,6 +170,8 @@ public sealed class SweepBook
     public bool IsQuarantined(DeviceId device) => _devices.GetValueOrDefault(device)?.Quarantined == true;
     public int FailuresInARow(DeviceId device) => _devices.GetValueOrDefault(device)?.FailedRunsInARow.Count ?? 0;
     public IEnumerable<DeviceQuarantined> Quarantines => _devices.Values.Select(h => h.Quarantine).OfType<DeviceQuarantined>();
+    /// <summary>The experiments with early stopping, in sweep-file order.</summary>
+    public IReadOnlyList<RungLadder> Ladders => _ladders;
 
     public IReadOnlyList<IBookEvent> Decide(BookCommand command, DateTime now) => command switch
     {
@@ -152,12 +203,26 @@ public sealed class SweepBook
                 events.Add(new AttemptEnded(run.Id, run.Attempt, AttemptEndCause.SupervisorStopped.Outcome(), "the supervisor stopped", run.Node, run.Device));
             else if (run.State == RunState.Failed && r.RetryFailed)
                 events.Add(new RunReset(run.Id, $"retry requested after: {run.Reason}"));
+            else if (run.State is RunState.Paused or RunState.StoppedEarly && NoLongerWaits(run) is { } why)
+                events.Add(new RunSentOn(run.Id, why));
         }
         if (r.ClearQuarantine)
             foreach (var (device, _) in _devices.Where(d => d.Value.Quarantined).OrderBy(d => d.Key.Machine, StringComparer.Ordinal).ThenBy(d => d.Key.Device, StringComparer.Ordinal))
                 events.Add(new QuarantineCleared(device.Machine, device.Device, "run --clear-quarantine"));
         events.Add(Recovered.Instance);
         return events;
+    }
+
+    /// <summary>Why a paused or early-stopped run goes on under this session's settings; null where it still waits at its rung.</summary>
+    string? NoLongerWaits(BookRun run)
+    {
+        if (Policy.NoEarlyStop) return "run --no-early-stop";
+        if (run.Group is not { } group) return $"experiment {run.Experiment} no longer stops early";
+        var last = run.RungResults[^1];
+        if (!group.HasRung(last.Rung)) return $"{group.Ladder.PointText(last.Rung)} is no longer a rung of experiment {run.Experiment}";
+        if (last.Metric != group.Ladder.Settings.Metric)
+            return $"experiment {run.Experiment} now compares {group.Ladder.Settings.Metric.Text()}, its result at {group.Ladder.PointText(last.Rung)} is {last.Metric.Text()}";
+        return null;
     }
 
     IReadOnlyList<IBookEvent> TrainerReady(TrainerId trainer, RequestWork m, DateTime now)
@@ -181,6 +246,16 @@ public sealed class SweepBook
     IReadOnlyList<IBookEvent> AttemptOver(BookRun run, TrainerId trainer, RunEnded m, DateTime now)
     {
         var slot = _trainers[trainer];
+        if (m.Outcome == RunEndOutcome.Paused)
+        {
+            if (m.Rung is not { } rung)
+                return EndAttempt(run, AttemptEndCause.RunFailed, "it paused without its rung's result", slot, now);
+            var reached = new RungReached(run.Id, m.Attempt, rung.At.Count, rung.At.Unit, rung.Step, rung.Metric, rung.Value);
+            // Told to pause by an earlier session's settings: it goes on at once.
+            return run.Group is null || Policy.NoEarlyStop
+                ? [reached, new RunSentOn(run.Id, Policy.NoEarlyStop ? "run --no-early-stop" : $"experiment {run.Experiment} no longer stops early"), new DeviceFailuresCleared(slot.Address.DeviceId)]
+                : [reached, new DeviceFailuresCleared(slot.Address.DeviceId)];
+        }
         if (m.Outcome != RunEndOutcome.Completed)
             return EndAttempt(run, AttemptEndCauses.Of(m.Outcome), m.Reason ?? m.Outcome.Text(), slot, now);
         var summary = m.Summary ?? new RunSummary(run.Step ?? 0, run.Loss, run.Metric, run.MetricName, run.Elapsed ?? 0);
@@ -254,51 +329,100 @@ public sealed class SweepBook
         var due = _queue.DueBy(now);
         var events = new List<IBookEvent>(due.Count);
         foreach (var i in due) events.Add(new RetryDue(_plan[i].Id));
-        bool handedOut = false;
-        if (!Stopping && _waiting.Count > 0 && _queue.ReadyCount + due.Count > 0)
+        // The rungs' verdict on the state the command left: stops first (they may end the sweep), promotions for free slots.
+        int stopping = 0;
+        var promotions = new List<RungDecision>();
+        foreach (var ladder in _ladders)
         {
-            var taken = new HashSet<int>();
+            var verdict = ladder.Verdict;
+            foreach (var stop in verdict.Stops)
+                foreach (var run in stop.Group.Runs.Where(r => r.State == RunState.Paused))
+                {
+                    events.Add(new RunStoppedEarly(run.Id, run.LastRung!.Value, stop.Reason));
+                    stopping++;
+                }
+            promotions.AddRange(verdict.Promotions);
+        }
+        bool handedOut = false;
+        if (!Stopping && _waiting.Count > 0 && _queue.ReadyCount + due.Count + promotions.Count + _queue.Fresh.Count > 0)
+        {
+            var dispatch = new Dispatch(this, due, promotions);
             foreach (var waiting in _waiting)
             {
                 var slot = _trainers[new TrainerId(waiting)];
-                if (NextRunFor(slot, taken, due) is not { } next) continue;
-                taken.Add(next.PlanIndex);
+                if (IsQuarantined(slot.Address.DeviceId)) continue;
+                if (dispatch.Next(events) is not { } next) break;
                 int attempt = next.Attempt + 1;
                 events.Add(new RunStarted(next.Id, attempt, slot.Address.Node, slot.Address.Label, new DateTimeOffset(now)));
-                events.Add(new RunHandedOut(next.Id, attempt, slot.Id, now));
+                events.Add(new RunHandedOut(next.Id, attempt, slot.Id, now, PauseTarget(next)));
                 handedOut = true;
-                if (taken.Count == _queue.ReadyCount + due.Count) break;
             }
         }
-        if (!handedOut && End(now) is { } end) events.Add(end);
+        if (!handedOut && End(now, stopping) is { } end) events.Add(end);
         return events;
     }
 
+    /// <summary>Early stopping's next rung for the run's next attempt, with the metric to report there; null: to its end.</summary>
+    static RungTarget? PauseTarget(BookRun run) =>
+        RungLadder.NextRung(run) is { } rung ? new RungTarget(rung, run.Group!.Ladder.Settings.Metric) : null;
+
     /// <summary>
-    /// The choice of the next run for a slot: the first pending run in sweep-file order (a retry whose backoff has just
-    /// ended among them) that this decision has not handed out yet; none for a slot on a quarantined device.
+    /// The choice of the next run for each free slot of one decision, each run once: first the pending runs in sweep-file order
+    /// (a retry whose backoff has just ended among them; of early-stopping experiments, only configurations already begun),
+    /// then a promotion (its runs promoted together, its first run handed out, the others next), then the first run of an
+    /// early-stopping configuration not yet begun (its other runs next).
     /// </summary>
-    BookRun? NextRunFor(TrainerSlot slot, HashSet<int> taken, IReadOnlyList<int> due)
+    sealed class Dispatch(SweepBook book, IReadOnlyList<int> due, IReadOnlyList<RungDecision> promotions)
     {
-        if (IsQuarantined(slot.Address.DeviceId)) return null;
-        int best = -1;
-        foreach (var i in _queue.Ready)
-            if (!taken.Contains(i)) { best = i; break; }
-        foreach (var i in due)
-            if (!taken.Contains(i)) { if (best < 0 || i < best) best = i; break; }
-        return best < 0 ? null : _plan[best];
+        readonly HashSet<int> _taken = [];
+        /// <summary>Runs of configurations this decision promoted or began, not yet handed out.</summary>
+        readonly SortedSet<int> _released = [];
+        int _promotion;
+
+        public BookRun? Next(List<IBookEvent> events)
+        {
+            int best = -1;
+            foreach (var i in book._queue.Ready)
+                if (!_taken.Contains(i)) { best = i; break; }
+            foreach (var i in due)
+                if (!_taken.Contains(i)) { if (best < 0 || i < best) best = i; break; }
+            if (_released.Count > 0 && (best < 0 || _released.Min < best)) best = _released.Min;
+            if (best < 0 && _promotion < promotions.Count)
+            {
+                var promotion = promotions[_promotion++];
+                foreach (var run in promotion.Group.Runs)
+                {
+                    events.Add(new RunPromoted(run.Id, promotion.Rung, promotion.Reason));
+                    _released.Add(run.PlanIndex);
+                }
+                best = _released.Min;
+            }
+            if (best < 0)
+            {
+                foreach (var i in book._queue.Fresh)
+                    if (!_taken.Contains(i)) { best = i; break; }
+                if (best >= 0)
+                    foreach (var run in book._plan[best].Group!.Runs)
+                        if (run.State == RunState.Pending && run.PlanIndex != best) _released.Add(run.PlanIndex);
+            }
+            if (best < 0) return null;
+            _taken.Add(best);
+            _released.Remove(best);
+            return book._plan[best];
+        }
     }
 
-    SweepEnded? End(DateTime now)
+    SweepEnded? End(DateTime now, int stopping = 0)
     {
         int completed = Count(RunState.Completed), failed = Count(RunState.Failed), running = Count(RunState.Running);
+        int stoppedEarly = Count(RunState.StoppedEarly) + stopping;
         SweepEnd? end =
-            completed + failed == _plan.Count ? SweepEnd.Finished
+            completed + failed + stoppedEarly == _plan.Count ? SweepEnd.Finished
             : Stopping && running == 0 ? SweepEnd.Stopped
             : Policy.EndWhenNoDeviceLeft && running == 0 && now - _lastJoin >= Policy.JoinGrace && NoDeviceLeft() ? SweepEnd.Stalled
             : null;
         if (end is null) return null;
-        return new SweepEnded(end.Value, completed, failed, _plan.Count(r => r.Attempts.Count > 1), _plan.Count - completed - failed);
+        return new SweepEnded(end.Value, completed, failed, _plan.Count(r => r.Attempts.Count > 1), _plan.Count - completed - failed - stoppedEarly, stoppedEarly);
     }
 
     /// <summary>There are trainers, and every one's device is quarantined.</summary>
@@ -340,6 +464,14 @@ public sealed class SweepBook
                 run.Device = s.Device;
                 run.Reason = null;
                 run.Attempts.Add(new AttemptRecord(s.Attempt, s.Node, s.Device, s.At));
+                // Its configuration has begun: its other runs go before the configurations not yet begun.
+                if (run.Group is { } group)
+                    foreach (var sibling in group.Runs)
+                        if (sibling.State == RunState.Pending && _queue.Fresh.Contains(sibling.PlanIndex))
+                        {
+                            _queue.RemoveFresh(sibling.PlanIndex);
+                            _queue.AddReady(sibling.PlanIndex);
+                        }
                 break;
             }
             case LedgerEvents.RunResumed r:
@@ -370,6 +502,44 @@ public sealed class SweepBook
                 run.Reason = null;
                 if (run.AttemptNumber(c.Attempt) is { } done) done.Outcome = AttemptOutcome.Completed;
                 Release(run);
+                break;
+            }
+            case RungReached r:
+            {
+                var run = Journalled(r.RunId);
+                if (run.State == RunState.Running && run.Attempt == r.Attempt) SetState(run, RunState.Paused);
+                run.RungResults.RemoveAll(x => x.Rung == r.Rung);
+                run.RungResults.Add(new RungRecord(r.Rung, r.Unit, r.Step, r.Metric, r.Value));
+                run.Group?.Ladder.Changed();
+                run.CheckpointStep = r.Step;
+                run.Step = r.Step;
+                run.Reason = null;
+                if (run.AttemptNumber(r.Attempt) is { } paused)
+                    (paused.Outcome, paused.OutcomeReason) = (AttemptOutcome.Paused, $"at {new Training.Loop.TrainingPoint(r.Rung, r.Unit)}");
+                Release(run);
+                break;
+            }
+            case RunPromoted p:
+            {
+                var run = Journalled(p.RunId);
+                run.PromotedFrom.Add(p.Rung);
+                run.Group?.Ladder.Changed();
+                if (run.State is RunState.Paused or RunState.StoppedEarly) SetState(run, RunState.Pending);
+                run.Reason = $"promoted: {p.Reason}";
+                break;
+            }
+            case RunStoppedEarly st:
+            {
+                var run = Journalled(st.RunId);
+                if (run.State == RunState.Paused) SetState(run, RunState.StoppedEarly);
+                run.Reason = st.Reason;
+                break;
+            }
+            case RunSentOn o:
+            {
+                var run = Journalled(o.RunId);
+                if (run.State is RunState.Paused or RunState.StoppedEarly) SetState(run, RunState.Pending);
+                run.Reason = o.Reason;
                 break;
             }
             case RunGaveUp g:
@@ -514,18 +684,24 @@ public sealed class SweepBook
         _counts[(int)state]++;
         run.State = state;
         Enter(run);
+        run.Group?.Ladder.Changed();
     }
 
     void Enter(BookRun run)
     {
         if (run.PlanIndex < 0 || !run.Planned) return;
-        if (run.State == RunState.Pending) _queue.AddReady(run.PlanIndex);
+        if (run.State == RunState.Pending && run.Group is { Begun: false }) _queue.AddFresh(run.PlanIndex);
+        else if (run.State == RunState.Pending) _queue.AddReady(run.PlanIndex);
         else if (run.State == RunState.Retrying && run.RetryAt is { } due) _queue.AddBackoff(run.PlanIndex, due);
     }
 
     void Leave(BookRun run)
     {
-        if (run.State == RunState.Pending) _queue.RemoveReady(run.PlanIndex);
+        if (run.State == RunState.Pending)
+        {
+            _queue.RemoveReady(run.PlanIndex);
+            _queue.RemoveFresh(run.PlanIndex);
+        }
         else if (run.State == RunState.Retrying && run.RetryAt is { } due) _queue.RemoveBackoff(run.PlanIndex, due);
     }
 
