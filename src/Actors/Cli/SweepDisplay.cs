@@ -44,12 +44,7 @@ public static class SweepDisplay
         var table = new Table().Title(Markup.Escape($"{t.Experiment}: {t.Metric} ({t.Mode}) at each rung, {t.Unit}; the best 1/{t.Reduction} go on"))
             .AddColumns(["configuration", .. t.Rungs.Select(r => r.ToString(CultureInfo.InvariantCulture)), "state"]).Fit(console);
         foreach (var c in t.Configurations)
-        {
-            var cells = t.Rungs.Select((rung, i) => c.Values[i] is { } v
-                ? v.ToString("0.####", CultureInfo.InvariantCulture) + (c.Promoted.Contains(rung) ? " ↑" : c.StoppedAt == rung ? " ×" : "")
-                : "");
-            table.AddRow([Markup.Escape(c.Label), .. cells, Markup.Escape(c.State)]);
-        }
+            table.AddRow([Markup.Escape(c.Label), .. t.Rungs.Select((_, i) => c.Cell(t.Rungs, i)), Markup.Escape(c.State)]);
         return table;
     }
 

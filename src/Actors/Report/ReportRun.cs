@@ -13,8 +13,10 @@ public sealed record ReportRun
 {
     public required string Id { get; init; }
     public required string Experiment { get; init; }
-    /// <summary>pending | running | retrying | completed | failed | stopped.</summary>
+    /// <summary>pending | running | retrying | completed | failed | paused | stopped early | stopped.</summary>
     public required string State { get; init; }
+    /// <summary>Its experiment's early stopping (configurations × rungs) as the sweep's status shows it; null without.</summary>
+    public Sweep.RungTable? RungTable { get; init; }
     public string? Reason { get; init; }
     /// <summary>The run.yaml's configuration; for a run not started yet, the task's defaults with its model, hidden size and seed.</summary>
     public required RunConfig Config { get; init; }

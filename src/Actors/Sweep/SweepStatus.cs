@@ -118,6 +118,11 @@ public sealed record RungTableRow
     [JsonPropertyName("stopped_at")] public long? StoppedAt { get; init; }
     /// <summary>Its runs' states: "completed", "stopped early", or "1 running, 1 paused".</summary>
     [JsonPropertyName("state")] public required string State { get; init; }
+
+    /// <summary>Its value at the rung <paramref name="rungs"/>[<paramref name="i"/>] as the tables show it: ↑ promoted from there, × stopped early there; empty without one.</summary>
+    public string Cell(IReadOnlyList<long> rungs, int i) => Values[i] is { } v
+        ? v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) + (Promoted.Contains(rungs[i]) ? " ↑" : StoppedAt == rungs[i] ? " ×" : "")
+        : "";
 }
 
 /// <summary>One attempt of a run.</summary>

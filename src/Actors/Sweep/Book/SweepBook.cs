@@ -422,7 +422,9 @@ public sealed class SweepBook
             : Policy.EndWhenNoDeviceLeft && running == 0 && now - _lastJoin >= Policy.JoinGrace && NoDeviceLeft() ? SweepEnd.Stalled
             : null;
         if (end is null) return null;
-        return new SweepEnded(end.Value, completed, failed, _plan.Count(r => r.Attempts.Count > 1), _plan.Count - completed - failed - stoppedEarly, stoppedEarly);
+        // Retried: started again after an attempt that failed or was interrupted (going on from a rung is no retry).
+        int retried = _plan.Count(r => r.Attempts.Count(a => a.Outcome != AttemptOutcome.Paused) > 1);
+        return new SweepEnded(end.Value, completed, failed, retried, _plan.Count - completed - failed - stoppedEarly, stoppedEarly);
     }
 
     /// <summary>There are trainers, and every one's device is quarantined.</summary>
