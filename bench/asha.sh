@@ -4,7 +4,7 @@
 # side: the iterations each spent (the steps every run trained, summed), its wall time, and whether the best configuration
 # (the lowest mean final cross-entropy over the seeds, among the configurations whose runs all completed) is the same.
 # Writes bench/out/bench-asha.{txt,json} (or under $OUT) and keeps both results folders there. NO_BUILD=1 runs the existing
-# Release build. About 10 minutes on a 2-core VM shared with other jobs.
+# Release build. About 6 minutes on a 2-core VM shared with other jobs (README: the figures).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -62,14 +62,19 @@ report = {
 }
 json.dump(report, open(os.path.join(out, "..", "bench-asha.json"), "w"), indent=2)
 print(f"early stopping on {report['machine']}, {report['date']}")
-print(f"{'':24}{'type: none':>22}{'type: asha':>22}")
-print(f"{'runs':24}{none['runs']:>22}{asha['runs']:>22}")
-print(f"{'states':24}{', '.join(f'{n} {s}' for s, n in none['states'].items()):>22}{', '.join(f'{n} {s}' for s, n in asha['states'].items()):>22}")
-print(f"{'iterations spent':24}{none['iterations']:>22,}{asha['iterations']:>22,}")
-print(f"{'share of the full grid':24}{'100 %':>22}{f'{100 * share:.1f} %':>22}")
-print(f"{'wall time':24}{str(none['wall_seconds']) + ' s':>22}{str(asha['wall_seconds']) + ' s':>22}")
-print(f"{'configurations to end':24}{none['configurations_to_the_end']:>22}{asha['configurations_to_the_end']:>22}")
+rows = [
+    ("", "type: none", "type: asha"),
+    ("runs", none["runs"], asha["runs"]),
+    ("states", ", ".join(f"{n} {s}" for s, n in none["states"].items()), ", ".join(f"{n} {s}" for s, n in asha["states"].items())),
+    ("iterations spent", f"{none['iterations']:,}", f"{asha['iterations']:,}"),
+    ("share of the full grid", "100 %", f"{100 * share:.1f} %"),
+    ("wall time of run", f"{none['wall_seconds']} s", f"{asha['wall_seconds']} s"),
+    ("configurations to the end", none["configurations_to_the_end"], asha["configurations_to_the_end"]),
+]
+for name, a, b in rows:
+    print(f"{name:28}{str(a):>18}{str(b):>32}")
 print(f"best configuration, type none: {none['best']} (final loss {none['best_final_loss']:.6g})")
 print(f"best configuration, type asha: {asha['best']} (final loss {asha['best_final_loss']:.6g})")
+print("ran to the end with asha: " + "; ".join(f"{k} ({asha['finals'][k]:.3g})" for k in report["asha_completed_configurations"]))
 print(f"same best configuration: {'yes' if report['same_best'] else 'no'}; target: <= 35 % of the iterations and the same best")
 PY

@@ -23,12 +23,16 @@ public static class CliProcess
 
     public static (int Exit, string Out, string Err) Run(params string[] args) => RunWith(null, args);
 
-    public static (int Exit, string Out, string Err) RunWith(IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    public static (int Exit, string Out, string Err) RunWith(IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
+        RunWithin(TimeSpan.FromMinutes(2), environment, args);
+
+    /// <summary>To its end or <paramref name="timeout"/> (a sweep that starts a process per rung on a loaded machine takes a while).</summary>
+    public static (int Exit, string Out, string Err) RunWithin(TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
         using var p = StartWith(environment, args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException(string.Join(' ', args)); }
+        if (!p.WaitForExit(timeout)) { p.Kill(true); throw new TimeoutException(string.Join(' ', args)); }
         return (p.ExitCode, stdout.Result, stderr.Result);
     }
 }

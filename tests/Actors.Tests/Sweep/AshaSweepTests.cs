@@ -49,14 +49,7 @@ public sealed class AshaSweepTests(ITestOutputHelper output)
     }).OfType<string>().ToList();
 
     /// <summary>`asrnn-grid ARGS` to its end: an early-stopping sweep starts a process per rung, which on a loaded machine takes a while.</summary>
-    static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        using var p = CliProcess.Start(args);
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(6))) { p.Kill(true); throw new TimeoutException(string.Join(' ', args)); }
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    static (int Exit, string Out, string Err) Run(params string[] args) => CliProcess.RunWithin(TimeSpan.FromMinutes(6), null, args);
 
     static string[] MetricsWithoutTime(string file) => File.ReadAllLines(file)
         .Select(line => { var o = JsonNode.Parse(line)!.AsObject(); o.Remove("elapsed"); return o.ToJsonString(); }).ToArray();

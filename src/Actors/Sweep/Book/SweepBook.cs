@@ -331,17 +331,22 @@ public sealed class SweepBook
         foreach (var i in due) events.Add(new RetryDue(_plan[i].Id));
         // The rungs' verdict on the state the command left: stops first (they may end the sweep), promotions for free slots.
         int stopping = 0;
-        var promotions = new List<RungDecision>();
-        foreach (var ladder in _ladders)
+        IReadOnlyList<RungDecision> promotions = [];
+        if (_ladders.Count > 0)
         {
-            var verdict = ladder.Verdict;
-            foreach (var stop in verdict.Stops)
-                foreach (var run in stop.Group.Runs.Where(r => r.State == RunState.Paused))
-                {
-                    events.Add(new RunStoppedEarly(run.Id, run.LastRung!.Value, stop.Reason));
-                    stopping++;
-                }
-            promotions.AddRange(verdict.Promotions);
+            var all = new List<RungDecision>();
+            foreach (var ladder in _ladders)
+            {
+                var verdict = ladder.Verdict;
+                foreach (var stop in verdict.Stops)
+                    foreach (var run in stop.Group.Runs.Where(r => r.State == RunState.Paused))
+                    {
+                        events.Add(new RunStoppedEarly(run.Id, run.LastRung!.Value, stop.Reason));
+                        stopping++;
+                    }
+                all.AddRange(verdict.Promotions);
+            }
+            promotions = all;
         }
         bool handedOut = false;
         if (!Stopping && _waiting.Count > 0 && _queue.ReadyCount + due.Count + promotions.Count + _queue.Fresh.Count > 0)
