@@ -78,6 +78,39 @@ public class TrainCommandTests
     }
 
     /// <summary>
+    /// A real train process with --tensorboard, killed with SIGKILL at step 37 (it hangs there; its checkpoint is at 25), then
+    /// started again: the event file it leaves is its metrics.jsonl, each step once, the steps after the checkpoint as the
+    /// second process logged them, decoded with the framing's checksums checked.
+    /// </summary>
+    [Fact]
+    public void A_killed_and_resumed_train_leaves_tensorboard_events_that_are_its_log()
+    {
+        string[] args = [.. Tiny, "--iterations", "60", "--checkpoint_every", "25"];
+        var folder = NewFolder();
+        var board = Path.Combine(NewFolder(), "copy", "asrnn seed=11");
+        var metrics = Path.Combine(folder, "metrics.jsonl");
+        using (var p = CliProcess.Start([.. args, "--out", folder, "--tensorboard", board, "--hang_at_step", "37"]))
+        {
+            var clock = Stopwatch.StartNew();
+            while (!(File.Exists(metrics) && File.ReadAllLines(metrics).Length >= 37) && clock.Elapsed.TotalSeconds < 60) Thread.Sleep(20);
+            p.Kill(); // SIGKILL
+            p.WaitForExit();
+        }
+        var killedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        var before = TensorBoardFiles.Read(TensorBoardFiles.SingleFile(board)).Skip(2).Select(e => e.Step).ToList();
+        Assert.Equal(Enumerable.Range(1, 37).Select(i => (long)i), before);
+
+        var (exit, stdout, _) = CliProcess.Run([.. args, "--out", folder, "--tensorboard", board]);
+        Assert.Equal(0, exit);
+        Assert.Contains("resumed from step 25", stdout);
+        TensorBoardFiles.AssertMirrors(board, metrics);
+        var after = TensorBoardFiles.Read(TensorBoardFiles.SingleFile(board)).Skip(2).ToList();
+        Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i), after.Select(e => e.Step));
+        Assert.All(after.Where(e => e.Step > 25), e => Assert.True(e.WallTime >= killedAt, $"step {e.Step} is the killed process's"));
+        Assert.All(after.Where(e => e.Step <= 25), e => Assert.True(e.WallTime < killedAt));
+    }
+
+    /// <summary>
     /// A train refused on a finished run's folder (another task and model, another trajectory option, a device that does not
     /// exist) leaves every file of it as it was: one error line naming the folder and what is wrong, exit code 2.
     /// </summary>
@@ -131,7 +164,12 @@ public class TrainCommandTests
         .ToList();
 
     static string[] WithoutTime(string folder) => File.ReadAllLines(Path.Combine(folder, "metrics.jsonl"))
-        .Select(l => { var o = JsonNode.Parse(l)!.AsObject(); o.Remove("elapsed"); return o.ToJsonString(); }).ToArray();
+        .Select(l =>
+        {
+            var o = JsonNode.Parse(l)!.AsObject();
+            foreach (var field in AsRnnGrid.Training.Loop.MetricsPoint.TimingFields) o.Remove(field);
+            return o.ToJsonString();
+        }).ToArray();
 
     static string NewestCheckpointModel(string folder)
     {

@@ -22,10 +22,10 @@ public static class TestRuns
     public static string NewFolder() => Directory.CreateTempSubdirectory("asrnn-run-").FullName;
 
     /// <summary>Runs to the end, or stops after <paramref name="stopAfter"/> iterations (a checkpoint is written then).</summary>
-    public static RunResult Train(RunConfig config, string folder, long? stopAfter = null)
+    public static RunResult Train(RunConfig config, string folder, long? stopAfter = null, TrainingRunOptions? options = null)
     {
         var observer = new StoppingObserver(stopAfter);
-        return new TrainingRun(config, folder, observer).Run(observer.Token);
+        return new TrainingRun(config, folder, observer, options).Run(observer.Token);
     }
 
     /// <summary>Runs until <paramref name="pauseAt"/> ("4 iterations", "1 epoch"; the run pauses there) or, with null, to the end.</summary>
@@ -44,9 +44,14 @@ public static class TestRuns
         return result;
     }
 
-    /// <summary>metrics.jsonl with the elapsed time removed (the only field allowed to differ).</summary>
+    /// <summary>metrics.jsonl with its timing fields removed (the only fields allowed to differ).</summary>
     public static string[] MetricsWithoutTime(string folder) => File.ReadAllLines(Path.Combine(folder, "metrics.jsonl"))
-        .Select(line => { var o = JsonNode.Parse(line)!.AsObject(); o.Remove("elapsed"); return o.ToJsonString(); }).ToArray();
+        .Select(line =>
+        {
+            var o = JsonNode.Parse(line)!.AsObject();
+            foreach (var field in MetricsPoint.TimingFields) o.Remove(field);
+            return o.ToJsonString();
+        }).ToArray();
 
     /// <summary>The serialised model of the newest checkpoint: equal bytes mean bit-identical parameters and buffers.</summary>
     public static byte[] FinalModelBytes(string folder)

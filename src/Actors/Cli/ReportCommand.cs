@@ -25,6 +25,8 @@ public static class ReportCommand
                 $"({runs.Count(r => r.State == "completed")} completed, {runs.Count(r => r.State == "failed")} failed, " +
                 $"{runs.Count(r => r.State is not ("completed" or "failed"))} not finished)");
             Console.WriteLine($"written to {output.Folder}: {string.Join(", ", output.Files.Select(Path.GetFileName))}");
+            if (output.TensorBoardWritten > 0)
+                Console.WriteLine($"TensorBoard events of {output.TensorBoardWritten} run(s) written from their metrics.jsonl: tensorboard --logdir {Path.Combine(Path.GetFullPath(parsed.GetValue(results) ?? "results"), "tensorboard")}");
             return (int)ExitCode.Success;
         });
         return command;

@@ -170,7 +170,7 @@ public static class RunCommand
         if (repeatHeadline) console.WriteLine(Sweep.Book.SweepNotices.Ended(ended));
         if (status is null) return;
         foreach (var r in status.Runs.Where(r => r.State == RunState.Failed))
-            console.WriteLine($"  failed: {r.Id}: {r.Reason}");
+            console.WriteLine($"  failed: {r.Id} ({r.Label ?? r.Id}): {r.Reason}");
         var quarantined = status.Devices.Where(d => d.State == DeviceState.Quarantined).ToArray();
         foreach (var d in quarantined)
             console.WriteLine($"  quarantined: {d.Node} {d.Device}");

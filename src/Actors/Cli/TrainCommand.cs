@@ -6,7 +6,7 @@ namespace AsRnnGrid.Actors.Cli;
 
 /// <summary>
 /// `asrnn-grid train`: one run in the foreground. Options are the train options (spelled as the reference
-/// scripts spell them: --hidden_size 122), plus --out, --restart, --config and --progress.
+/// scripts spell them: --hidden_size 122), plus --out, --restart, --config, --progress, --tensorboard and --pause-at.
 /// Exit codes (<see cref="ExitCode"/>): 0 completed, 2 bad input, 3 stopped by a signal (checkpointed, resumable), 4 failed (non-finite loss),
 /// 6 paused at --pause-at (checkpointed there, resumable), 1 other faults.
 /// </summary>
@@ -20,6 +20,7 @@ public static class TrainCommand
         var outOption = new Option<string>("--out") { Description = "run folder (default runs/<task>-<model>-h<hidden>-s<seed>)" };
         var restart = new Option<bool>("--restart") { Description = "start over; the folder's old files are moved into previous-*/ (nothing is deleted)" };
         var config = new Option<string>("--config") { Description = "a run.yaml (key: value per line) whose values come before the options given here" };
+        var tensorBoard = new Option<string>("--tensorboard") { Description = "folder of the run's TensorBoard event files (rewritten from metrics.jsonl when the run starts, then appended to)" };
         var progress = new Option<string>("--progress") { Description = "text (default) or json (one object per line, for the sweep's trainers)" };
         progress.AcceptOnlyFromAmong("text", "json");
         var failAt = new Option<long?>("--fail_at_step") { Description = "test setting: throw at this step", Hidden = true };
@@ -30,15 +31,18 @@ public static class TrainCommand
             Description = "checkpoint and stop at this point (N iterations, or N epochs for MNIST and PTB), with exit code 6; the same command without it goes on. Not part of the configuration",
             HelpName = "N iterations|N epochs",
         };
+        var oomAt = new Option<long?>("--oom_at_step") { Description = "test setting: die at this step with libtorch's CUDA out-of-memory error", Hidden = true };
         var stopWithParent = new Option<bool>("--stop-with-parent") { Description = "checkpoint and stop when the parent process (a sweep trainer) dies", Hidden = true };
         command.Options.Add(outOption);
         command.Options.Add(restart);
         command.Options.Add(config);
         command.Options.Add(progress);
+        command.Options.Add(tensorBoard);
         command.Options.Add(failAt);
         command.Options.Add(nanAt);
         command.Options.Add(hangAt);
         command.Options.Add(pauseAt);
+        command.Options.Add(oomAt);
         command.Options.Add(stopWithParent);
 
         command.SetAction(parsed =>
@@ -62,7 +66,8 @@ public static class TrainCommand
             var run = new TrainingRun(runConfig, folder, observer, new TrainingRunOptions
             {
                 Restart = parsed.GetValue(restart),
-                Faults = new InjectedFaults { FailAtStep = parsed.GetValue(failAt), NanAtStep = parsed.GetValue(nanAt), HangAtStep = parsed.GetValue(hangAt) },
+                TensorBoard = parsed.GetValue(tensorBoard) is { } board ? Path.GetFullPath(board) : null,
+                Faults = new InjectedFaults { FailAtStep = parsed.GetValue(failAt), NanAtStep = parsed.GetValue(nanAt), HangAtStep = parsed.GetValue(hangAt), OutOfMemoryAtStep = parsed.GetValue(oomAt) },
                 PauseAt = pause,
             });
             var result = run.Run(signals.Token);

@@ -33,13 +33,13 @@ public static class ValidateCommand
 
     public static void Print(SweepDefinition sweep, IAnsiConsole console)
     {
-        var table = new Table().AddColumns("id", "experiment", "task", "model", "hidden", "lr / constr lr", "iterations / epochs", "seed");
+        var table = new Table().AddColumns("id", "experiment", "label", "task", "model", "hidden", "lr / constr lr", "iterations / epochs", "seed");
         table.Fit(console);
         foreach (var run in sweep.Runs)
         {
             var c = run.Config;
             table.AddRow(
-                Markup.Escape(run.Id), Markup.Escape(run.Experiment), c.Task.Name, c.Model.Name,
+                Markup.Escape(run.Id), Markup.Escape(run.Experiment), Markup.Escape(run.Label.Text), c.Task.Name, c.Model.Name,
                 c.HiddenSize.ToString(CultureInfo.InvariantCulture),
                 $"{Rate(c.RmspropLr)} / {(c.UsesRecurrentRate ? Rate(c.RmspropConstrLr) : "-")}",
                 c.IsEpochTask ? $"{c.Epochs} epochs" : $"{c.Iterations} iterations",

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using AsRnnGrid.Actors.Cluster;
 using AsRnnGrid.Actors.Sweep;
+using AsRnnGrid.Actors.Sweep.Gpu;
 using AsRnnGrid.Training.Configuration;
 
 namespace AsRnnGrid.Actors.Cli;
@@ -23,10 +24,18 @@ public static class WorkerCommand
         var gpus = new Option<string>("--gpus") { Description = "GPU indices to use, e.g. 0,1 (default: every GPU libtorch sees)" };
         var slotsPerGpu = new Option<int>("--slots-per-gpu") { Description = "trainer slots per GPU (default 2, as a sweep file's slots_per_gpu)", DefaultValueFactory = _ => 2 };
         var cpuSlots = new Option<int?>("--cpu-slots") { Description = "trainer slots without a GPU (default one per two cores)" };
+        var minFree = new Option<long?>("--gpu-min-free-mib")
+        {
+            Description = "free GPU memory a slot needs to start a run (default: the sweep file's gpu_min_free_mib, else the run's expected peak plus a margin, else 2048; 0: no check)",
+        };
+        var share = new Option<string>("--gpu-share") { Description = "never: a GPU with another user's process takes no run; free-memory: free memory decides (default: the sweep file's gpu_share, else free-memory)" };
+        share.AcceptOnlyFromAmong(Enum.GetValues<GpuShare>().Select(v => v.Text()).ToArray());
         command.Options.Add(join);
         command.Options.Add(gpus);
         command.Options.Add(slotsPerGpu);
         command.Options.Add(cpuSlots);
+        command.Options.Add(minFree);
+        command.Options.Add(share);
         var node = new NodeOptions(command, defaultPort: 0);
         command.SetAction(parsed =>
         {
@@ -35,6 +44,9 @@ public static class WorkerCommand
                 throw new ConfigurationException($"--join: '{seed}' is not HOST:PORT");
             if (parsed.GetValue(slotsPerGpu) < 1) throw new ConfigurationException("--slots-per-gpu: must be at least 1");
             if (parsed.GetValue(cpuSlots) is < 1) throw new ConfigurationException("--cpu-slots: must be at least 1");
+            if (parsed.GetValue(minFree) is < 0 or > GpuOptions.MaxMinFreeMiB)
+                throw new ConfigurationException($"--gpu-min-free-mib: {parsed.GetValue(minFree)} is not between 0 and {GpuOptions.MaxMinFreeMiB} MiB");
+            GpuShare? gpuShare = parsed.GetValue(share) is { } text && EnumText.TryParse<GpuShare>(text, out var s) ? s : null;
             var options = new WorkerHostOptions
             {
                 Join = seed,
@@ -42,6 +54,7 @@ public static class WorkerCommand
                 DownAfter = node.DownAfter(parsed),
                 Slots = DeviceSlots.Discover(parsed.GetValue(slotsPerGpu), parsed.GetValue(cpuSlots), ParseGpus(parsed.GetValue(gpus))),
                 Faults = FaultPlan.Parse(Environment.GetEnvironmentVariable(FaultPlan.EnvironmentVariable)),
+                Gpu = new GpuSettings { Options = new GpuOptions(parsed.GetValue(minFree), gpuShare) },
                 OnEvent = Log,
             };
             return Run(options);

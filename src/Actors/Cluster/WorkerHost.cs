@@ -14,6 +14,8 @@ public sealed record WorkerHostOptions
     public FaultPlan Faults { get; init; } = FaultPlan.None;
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(20);
     public TimeSpan? DownAfter { get; init; }
+    /// <summary>`worker --gpu-min-free-mib`, `--gpu-share`; tests: another nvidia-smi.</summary>
+    public Sweep.Gpu.GpuSettings Gpu { get; init; } = new();
     public string? TokenOverride { get; init; }
     /// <summary>Tests only: terminating the system does not leave the cluster first (a node lost, not one leaving).</summary>
     public bool LeaveOnTerminate { get; init; } = true;
@@ -49,6 +51,7 @@ public sealed class WorkerHost : IAsyncDisposable
             Launcher = options.Launcher,
             Faults = options.Faults,
             StopGrace = options.StopGrace,
+            Gpu = options.Gpu,
             TokenOverride = options.TokenOverride,
             OnEvent = options.OnEvent,
             OnRefused = reason => host._refused.TrySetResult(reason),

@@ -14,6 +14,8 @@ public sealed record WorkerSettings
     public required TrainLauncher Launcher { get; init; }
     public FaultPlan Faults { get; init; } = FaultPlan.None;
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>How its GPU slots read their GPUs; the worker's own gpu_min_free_mib and gpu_share.</summary>
+    public Sweep.Gpu.GpuSettings Gpu { get; init; } = new();
     /// <summary>Tests only: present this token instead of the results folder's.</summary>
     public string? TokenOverride { get; init; }
     public Action<string> OnEvent { get; init; } = _ => { };
@@ -116,6 +118,7 @@ public sealed class WorkerNode : ReceiveActor, IWithTimers
             StopGrace = _settings.StopGrace,
             Faults = _settings.Faults,
             Threads = TrainerSettings.ThreadsFor(_settings.Slots, s.Device),
+            Gpu = _settings.Gpu,
         }).ToArray();
         _pool = Context.ActorOf(TrainerPool.Props(trainers, Sender), $"trainers-{++_generation}");
         _settings.OnEvent($"working for the sweep {info.SweepFile} ({trainers.Length} slots; results {info.Results})");

@@ -1,3 +1,5 @@
+using AsRnnGrid.Actors.Sweep.Gpu;
+
 namespace AsRnnGrid.Actors.Grid;
 
 /// <summary>
@@ -23,6 +25,10 @@ public sealed record SweepDefinition
     public int? CpuSlots { get; init; }
     /// <summary>A trainer silent for longer than this has its run put back in the queue.</summary>
     public double HeartbeatTimeoutSeconds { get; init; } = 600;
+    /// <summary>Free GPU memory a slot needs before it starts a run; null: each run's expected peak plus a margin, else 2048 (<see cref="Sweep.Book.GpuNeed"/>); 0 turns the check off.</summary>
+    public long? GpuMinFreeMiB { get; init; }
+    /// <summary>Whether a GPU with another user's compute process on it takes runs.</summary>
+    public GpuShare GpuShare { get; init; } = GpuShare.FreeMemory;
     public required IReadOnlyList<PlannedRun> Runs { get; init; }
     /// <summary>The experiments with early stopping (`scheduler: type: asha`), by name; the others train every run to its end.</summary>
     public IReadOnlyDictionary<string, EarlyStopping> EarlyStopping { get; init; } = new Dictionary<string, EarlyStopping>(StringComparer.Ordinal);

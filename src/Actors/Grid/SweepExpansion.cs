@@ -8,6 +8,7 @@ namespace AsRnnGrid.Actors.Grid;
 /// Expands the experiments of a <see cref="SweepFile"/> into runs, in a stable order: experiments in file order,
 /// then the grid's cartesian product (keys in file order, last key fastest), then variants, then seeds.
 /// Each run's options are merged as defaults:, fixed keys, grid point, variant, seed (a later value wins).
+/// Each run is labelled within its experiment (<see cref="RunLabels"/>) by the options in that order: grid keys, variant keys, seed.
 /// </summary>
 static class SweepExpansion
 {
@@ -21,6 +22,7 @@ static class SweepExpansion
         var checkedData = new HashSet<(TaskKind, string)>();
         foreach (var experiment in file.Experiments)
         {
+            int start = runs.Count;
             IReadOnlyList<Variant?> variants = experiment.Variants.Count > 0 ? [.. experiment.Variants] : [null];
             IReadOnlyList<OptionSetting?> seeds = experiment.Seeds.Count > 0 ? [.. experiment.Seeds] : [null];
             foreach (var point in Product(experiment.Grid))
@@ -55,8 +57,20 @@ static class SweepExpansion
                 origins.Add(id, origin);
                 runs.Add(new PlannedRun(id, experiment.Name, options, config));
             }
+            Label(runs, start, experiment);
         }
         return runs;
+    }
+
+    /// <summary>Labels the runs from <paramref name="start"/> on, those of <paramref name="experiment"/>.</summary>
+    static void Label(List<PlannedRun> runs, int start, ExperimentEntry experiment)
+    {
+        var mine = runs.Skip(start).ToList();
+        IEnumerable<string> order = experiment.Grid.Select(a => a.Key)
+            .Concat(experiment.Variants.SelectMany(v => v.Settings).Select(s => s.Key))
+            .Concat(experiment.Seeds.Select(s => s.Key));
+        var labels = RunLabels.For(mine.Select(r => new RunLabels.Source(r.Id, r.Config, r.Options)).ToList(), order.ToList());
+        for (int i = 0; i < mine.Count; i++) runs[start + i] = mine[i] with { Label = labels[i] };
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using AsRnnGrid.Actors.Sweep.Gpu;
 using AsRnnGrid.Training.Configuration;
 using AsRnnGrid.Training.Loop;
 using YamlDotNet.Core;
@@ -25,9 +26,12 @@ static partial class SweepFileParser
         ("slots_per_gpu", true, 1, 64),
         ("cpu_slots", true, 1, 1024),
         ("heartbeat_timeout", false, 1, 1e6),
+        ("gpu_min_free_mib", true, 0, GpuOptions.MaxMinFreeMiB),
     ];
 
-    static readonly string[] SweepKeys = [Results, .. Numbers.Select(n => n.Name), Defaults, Experiments];
+    const string GpuShareKey = "gpu_share";
+
+    static readonly string[] SweepKeys = [Results, .. Numbers.Select(n => n.Name), GpuShareKey, Defaults, Experiments];
     static readonly string[] ExperimentKeys = [Name, Grid, Variants, Seeds, Scheduler];
     static readonly string[] SchedulerKeys = ["type", "metric", "mode", "rung", "reduction", "seeds"];
 
@@ -56,6 +60,9 @@ static partial class SweepFileParser
                     break;
                 case Experiments:
                     experiments = ParseExperiments(yaml, value);
+                    break;
+                case GpuShareKey:
+                    settings = settings with { GpuShare = ParseEnum<GpuShare>(yaml, yaml.Scalar(value, key), key) };
                     break;
                 default:
                     var number = Numbers.FirstOrDefault(n => n.Name == key);
@@ -87,6 +94,7 @@ static partial class SweepFileParser
         "slots_per_gpu" => s with { SlotsPerGpu = (int)x },
         "cpu_slots" => s with { CpuSlots = (int)x },
         "heartbeat_timeout" => s with { HeartbeatTimeoutSeconds = x },
+        "gpu_min_free_mib" => s with { GpuMinFreeMiB = (long)x },
         _ => throw new InvalidOperationException(key),
     };
 
@@ -105,6 +113,15 @@ static partial class SweepFileParser
         if (x < number.Min || x > number.Max)
             throw yaml.Error(node, FormattableString.Invariant($"{number.Name}: {x} is out of range [{number.Min}, {number.Max}]"));
         return x;
+    }
+
+    /// <summary>A value spelled as the enum's one spelling (<see cref="EnumText"/>).</summary>
+    static T ParseEnum<T>(YamlFile yaml, YamlScalarNode node, string key) where T : struct, Enum
+    {
+        var text = (node.Value ?? "").Trim();
+        if (EnumText.TryParse<T>(text, out var value)) return value;
+        var names = Enum.GetValues<T>().Select(v => v.Text()).ToArray();
+        throw yaml.Error(node, $"{key}: '{text}' is not one of {string.Join(", ", names)}{NearestName.Suggestion(text, names)}");
     }
 
     static (IReadOnlyList<OptionSetting>, SchedulerEntry?) ParseDefaults(YamlFile yaml, YamlNode node)
@@ -138,10 +155,10 @@ static partial class SweepFileParser
             var text = (scalar.Value ?? "").Trim();
             switch (key)
             {
-                case "type": entry = entry with { Type = Named<SchedulerType>(yaml, scalar, key, text) }; break;
-                case "metric": entry = entry with { Metric = Named<PointMetric>(yaml, scalar, key, text) }; break;
-                case "mode": entry = entry with { Mode = Named<MetricMode>(yaml, scalar, key, text) }; break;
-                case "seeds": entry = entry with { Seeds = Named<SeedGrouping>(yaml, scalar, key, text) }; break;
+                case "type": entry = entry with { Type = Named<SchedulerType>(yaml, scalar, key) }; break;
+                case "metric": entry = entry with { Metric = Named<PointMetric>(yaml, scalar, key) }; break;
+                case "mode": entry = entry with { Mode = Named<MetricMode>(yaml, scalar, key) }; break;
+                case "seeds": entry = entry with { Seeds = Named<SeedGrouping>(yaml, scalar, key) }; break;
                 case "rung":
                     var rung = TrainingPoint.Parse(text) ?? throw yaml.Error(scalar, $"rung: '{text}' is not N iterations or N epochs (N a positive integer)");
                     entry = entry with { Rung = new(rung, scalar.Start) };
@@ -160,12 +177,7 @@ static partial class SweepFileParser
         return entry;
     }
 
-    static Written<T> Named<T>(YamlFile yaml, YamlScalarNode scalar, string key, string text) where T : struct, Enum
-    {
-        if (EnumText.TryParse<T>(text, out var value)) return new(value, scalar.Start);
-        var names = Enum.GetValues<T>().Select(v => v.Text()).ToArray();
-        throw yaml.Error(scalar, $"{key}: '{text}' is not one of {string.Join(", ", names)}{NearestName.Suggestion(text, names)}");
-    }
+    static Written<T> Named<T>(YamlFile yaml, YamlScalarNode scalar, string key) where T : struct, Enum => new(ParseEnum<T>(yaml, scalar, key), scalar.Start);
 
     static IReadOnlyList<ExperimentEntry> ParseExperiments(YamlFile yaml, YamlNode node)
     {

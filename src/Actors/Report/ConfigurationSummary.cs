@@ -5,7 +5,7 @@ namespace AsRnnGrid.Actors.Report;
 
 /// <summary>
 /// One row of an experiment's table: one configuration (model, hidden size and whatever else the experiment's grid
-/// varies) over its seeds. The metric's statistics are over completed runs only; the other runs are counted by state.
+/// varies: the runs' label without the seed) over its seeds. The metric's statistics are over completed runs only; the other runs are counted by state.
 /// </summary>
 public sealed record ConfigurationSummary
 {
@@ -13,8 +13,8 @@ public sealed record ConfigurationSummary
     public required TaskKind Task { get; init; }
     public required ModelKind Model { get; init; }
     public required int HiddenSize { get; init; }
-    /// <summary>The options besides model and hidden size in which this row differs from the experiment's others ("delay_length=1000"); empty if none.</summary>
-    public required string Setting { get; init; }
+    /// <summary>The configuration's name: its runs' label without the seed ("asrnn h=32 lr=1e-3").</summary>
+    public required string Label { get; init; }
     public required long Parameters { get; init; }
     public required TaskMetric Metric { get; init; }
     public SeedStatistics? Value { get; init; }

@@ -46,7 +46,7 @@ public static class ExperimentPlot
             {
                 var line = plot.Add.HorizontalLine(b, 1.5f, Colors.Black, LinePattern.Dashed);
                 line.LegendText = baselines.Count == 1 ? $"baseline {NumberText.Fixed(b, experiment.Metric.Decimals)}"
-                    : $"baseline {NumberText.Fixed(b, experiment.Metric.Decimals)} ({string.Join(", ", experiment.Rows.Where(r => r.Baseline == b).Select(r => r.Setting).Distinct())})";
+                    : $"baseline {NumberText.Fixed(b, experiment.Metric.Decimals)} ({string.Join(", ", experiment.Rows.Where(r => r.Baseline == b).Select(r => r.Label).Distinct())})";
             }
         }
         plot.Title($"{experiment.Heading}: {experiment.Metric.YLabel}" + (bands.Count > 0 ? "" : ", no points logged yet"));
@@ -59,7 +59,6 @@ public static class ExperimentPlot
         return plot;
     }
 
-    /// <summary>"asrnn h=8 (2 seeds)", with the setting where the experiment varies more than model and size.</summary>
-    static string Label(ConfigurationSummary row, int seeds)
-        => $"{row.Model} h={row.HiddenSize}" + (row.Setting.Length > 0 ? $" {row.Setting}" : "") + $" ({seeds} seed{(seeds == 1 ? "" : "s")})";
+    /// <summary>"asrnn h=32 lr=1e-3 (2 seeds)": the configuration's label and its seeds.</summary>
+    static string Label(ConfigurationSummary row, int seeds) => $"{row.Label} ({seeds} seed{(seeds == 1 ? "" : "s")})";
 }

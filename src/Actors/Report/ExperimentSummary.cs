@@ -15,7 +15,7 @@ public sealed record ExperimentSummary(string Name, TaskKind Task, TaskMetric Me
     /// <summary>"copy", or "long delays (task copy)" where the name does not say the task.</summary>
     public string Heading => Name == Task.Name ? Name : $"{Name} (task {Task})";
 
-    /// <summary>Groups the runs by experiment, then by configuration (every trajectory option but the seed).</summary>
+    /// <summary>Groups the runs by experiment, then by configuration (the runs' label without the seed).</summary>
     public static IReadOnlyList<ExperimentSummary> Build(IEnumerable<ReportRun> runs, Func<RunConfig, long> countParameters)
     {
         var experiments = new List<ExperimentSummary>();
@@ -26,12 +26,11 @@ public sealed record ExperimentSummary(string Name, TaskKind Task, TaskMetric Me
             {
                 string name = experiment.Select(r => r.Task).Distinct().Count() > 1 ? $"{experiment.Key} ({byTask.Key})" : experiment.Key;
                 var metric = byTask.Key.Metric;
-                var varying = VaryingOptions(byTask.Where(r => r.ConfigFromRun).Select(r => r.Config).ToList());
                 var rows = byTask
-                    .GroupBy(r => (r.Model, r.HiddenSize, Setting: SettingOf(r, varying)))
-                    .Select(g => Row(name, metric, g.Key.Setting, g.OrderBy(r => r.Seed).ToList(), countParameters))
+                    .GroupBy(r => r.Label.Configuration, StringComparer.Ordinal)
+                    .Select(g => Row(name, metric, g.Key, g.OrderBy(r => r.Seed).ToList(), countParameters))
                     .OrderBy(r => r.Model.ReportPosition)
-                    .ThenBy(r => r.HiddenSize).ThenBy(r => r.Setting, StringComparer.Ordinal)
+                    .ThenBy(r => r.HiddenSize).ThenBy(r => r.Label, StringComparer.Ordinal)
                     .ToList();
                 experiments.Add(new ExperimentSummary(name, byTask.Key, metric, rows) { Rungs = byTask.Select(r => r.RungTable).FirstOrDefault(t => t is not null) });
             }
@@ -47,7 +46,7 @@ public sealed record ExperimentSummary(string Name, TaskKind Task, TaskMetric Me
         return experiments;
     }
 
-    static ConfigurationSummary Row(string experiment, TaskMetric metric, string setting, IReadOnlyList<ReportRun> runs, Func<RunConfig, long> countParameters)
+    static ConfigurationSummary Row(string experiment, TaskMetric metric, string label, IReadOnlyList<ReportRun> runs, Func<RunConfig, long> countParameters)
     {
         var completed = runs.Where(r => r.State == "completed" && r.Result is not null).ToList();
         var values = completed.Select(r => metric.FromResult(r.Result!)).OfType<double>().ToList();
@@ -59,7 +58,7 @@ public sealed record ExperimentSummary(string Name, TaskKind Task, TaskMetric Me
             Task = reference.Task,
             Model = reference.Model,
             HiddenSize = reference.HiddenSize,
-            Setting = setting,
+            Label = label,
             Parameters = parameters,
             Metric = metric,
             Value = SeedStatistics.Of(values),
@@ -67,25 +66,5 @@ public sealed record ExperimentSummary(string Name, TaskKind Task, TaskMetric Me
             Published = runs.Any(r => r.ConfigFromRun) ? PublishedResults.Match(reference.Config) : null,
             Runs = runs,
         };
-    }
-
-    /// <summary>The trajectory options (besides model, hidden size and seed) that take more than one value across the experiment.</summary>
-    static IReadOnlyList<string> VaryingOptions(IReadOnlyList<RunConfig> configs)
-    {
-        if (configs.Count == 0) return [];
-        var keys = configs.Select(ConfigHash.TrajectoryKeys).ToList();
-        return keys[0].Keys
-            .Where(k => k is not ("model" or "hidden_size" or "random_seed"))
-            .Where(k => keys.Select(d => d.GetValueOrDefault(k)).Distinct().Count() > 1)
-            .OrderBy(k => TrainOption.All.ToList().FindIndex(o => o.Name == k))
-            .ToList();
-    }
-
-    static string SettingOf(ReportRun run, IReadOnlyList<string> varying)
-    {
-        if (varying.Count == 0) return "";
-        if (!run.ConfigFromRun) return "not started";
-        var keys = ConfigHash.TrajectoryKeys(run.Config);
-        return string.Join(", ", varying.Select(k => $"{k}={keys[k]}"));
     }
 }

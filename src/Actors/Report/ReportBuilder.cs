@@ -3,12 +3,17 @@ using AsRnnGrid.Training.Checkpoints;
 namespace AsRnnGrid.Actors.Report;
 
 /// <summary>
-/// `asrnn-grid report`: reads a results folder (finished or still running; never written to) and writes summary.md,
-/// summary.csv, a PNG and an SVG figure per experiment and index.html into the output folder.
+/// `asrnn-grid report`: reads a results folder (finished or still running) and writes summary.md, summary.csv, a PNG and
+/// an SVG figure per experiment and index.html into the output folder. Of the results folder it writes only what TensorBoard
+/// reads, results/tensorboard/, where a run's events are missing (<see cref="TensorBoardExport"/>); the rest it only reads.
 /// </summary>
 public static class ReportBuilder
 {
-    public sealed record Output(string Folder, IReadOnlyList<ExperimentSummary> Experiments, IReadOnlyList<string> Files, IReadOnlyList<string> Notes);
+    public sealed record Output(string Folder, IReadOnlyList<ExperimentSummary> Experiments, IReadOnlyList<string> Files, IReadOnlyList<string> Notes)
+    {
+        /// <summary>The runs whose TensorBoard events this report wrote.</summary>
+        public int TensorBoardWritten { get; init; }
+    }
 
     public static Output Build(string results, string? outFolder = null)
     {
@@ -49,6 +54,7 @@ public static class ReportBuilder
         Write(ReportFiles.Csv, SummaryCsv.Write(experiments));
         Write(ReportFiles.Markdown, SummaryMarkdown.Write(experiments, shownResults, generated, notes));
         Write(ReportFiles.Html, HtmlPage.Write(experiments, svgs, shownResults, generated, notes));
-        return new Output(folder, experiments, files, notes);
+        int tensorBoard = TensorBoardExport.Write(Path.GetFullPath(results), runs, notes.Add);
+        return new Output(folder, experiments, files, notes) { TensorBoardWritten = tensorBoard };
     }
 }

@@ -1,3 +1,4 @@
+using AsRnnGrid.Actors.Grid;
 using AsRnnGrid.Training.Models;
 using AsRnnGrid.Training.Tasks;
 using AsRnnGrid.Training.Configuration;
@@ -13,6 +14,8 @@ public sealed record ReportRun
 {
     public required string Id { get; init; }
     public required string Experiment { get; init; }
+    /// <summary>The run's name within its experiment (<see cref="Grid.RunLabel"/>): the sweep's, or made from the experiment's configurations where the sweep wrote none.</summary>
+    public required RunLabel Label { get; init; }
     /// <summary>pending | running | retrying | completed | failed | paused | stopped early | stopped.</summary>
     public required string State { get; init; }
     /// <summary>Its experiment's early stopping (configurations × rungs) as the sweep's status shows it; null without.</summary>
@@ -24,6 +27,8 @@ public sealed record ReportRun
     public bool ConfigFromRun { get; init; }
     public RunResult? Result { get; init; }
     public IReadOnlyList<MetricsPoint> Points { get; init; } = [];
+    /// <summary>The run's folder (runs/&lt;id&gt; under the results folder).</summary>
+    public required string Folder { get; init; }
 
     public TaskKind Task => Config.Task;
     public ModelKind Model => Config.Model;

@@ -2,6 +2,7 @@ using AsRnnGrid.Training.Models;
 using AsRnnGrid.Training.Tasks;
 using System.Globalization;
 using System.Text.Json;
+using AsRnnGrid.Actors.Grid;
 using AsRnnGrid.Actors.Sweep;
 using AsRnnGrid.Training.Configuration;
 using AsRnnGrid.Training.Loop;
@@ -20,16 +21,35 @@ public static class ResultsFolder
         if (!Directory.Exists(results)) throw new ConfigurationException($"{results}: no such results folder");
         var status = ReadStatus(results);
         if (status is not null)
-            return status.Runs.Select(r =>
+            return Labelled(status.Runs.Select(r =>
             {
                 try { return FromStatus(results, r, warn) with { RungTable = status.RungTables?.FirstOrDefault(t => t.Experiment == r.Experiment) }; }
                 catch (ConfigurationException e) { throw new ConfigurationException($"{SweepStatus.PathIn(results)}: run {r.Id}: {e.Message}"); }
-            }).ToList();
+            }).ToList());
         var runs = Path.Combine(results, "runs");
         if (!Directory.Exists(runs))
             throw new ConfigurationException($"{results}: neither {SweepStatus.FileName} nor a runs/ folder; is this a results folder?");
-        return Directory.GetDirectories(runs).Order(StringComparer.Ordinal)
-            .Select(folder => FromFolder(folder, warn)).OfType<ReportRun>().ToList();
+        return Labelled(Directory.GetDirectories(runs).Order(StringComparer.Ordinal)
+            .Select(folder => FromFolder(folder, warn)).OfType<ReportRun>().ToList());
+    }
+
+    /// <summary>Stands for a label the sweep did not write (a status file of an earlier version, no status file), until <see cref="Labelled"/> makes one.</summary>
+    static readonly RunLabel Unlabelled = RunLabel.Plain("");
+
+    /// <summary>
+    /// The runs with a label each: the sweep's where its status file has them; else, for the whole experiment, labels made from
+    /// its runs' configurations (every trajectory option in which they differ, in the options' order).
+    /// </summary>
+    static List<ReportRun> Labelled(List<ReportRun> runs)
+    {
+        foreach (var experiment in Enumerable.Range(0, runs.Count).GroupBy(i => runs[i].Experiment, StringComparer.Ordinal))
+        {
+            var indices = experiment.ToList();
+            if (indices.All(i => !ReferenceEquals(runs[i].Label, Unlabelled))) continue;
+            var labels = RunLabels.FromConfigs(indices.Select(i => (runs[i].Id, runs[i].Config)).ToList());
+            for (int k = 0; k < indices.Count; k++) runs[indices[k]] = runs[indices[k]] with { Label = labels[k] };
+        }
+        return runs;
     }
 
     static SweepStatus? ReadStatus(string results)
@@ -55,6 +75,8 @@ public static class ResultsFolder
         {
             Id = status.Id,
             Experiment = status.Experiment,
+            Label = status.Label is { } label ? new RunLabel(label, status.ConfigurationLabel ?? label) : Unlabelled,
+            Folder = folder,
             // The report counts the sweep's states beside result.json's own ("stopped"), by their names.
             State = status.State.Text(),
             Reason = status.Reason ?? result?.Reason ?? configProblem ?? resultProblem,
@@ -88,6 +110,8 @@ public static class ResultsFolder
         {
             Id = id,
             Experiment = dash > 0 ? id[..dash] : id,
+            Label = Unlabelled,
+            Folder = folder,
             // Without the supervisor's word a folder with no result is taken as running (it may also have been abandoned).
             State = result?.Status ?? "running",
             Reason = result?.Reason ?? resultProblem,

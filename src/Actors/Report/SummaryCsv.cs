@@ -11,7 +11,7 @@ public static class SummaryCsv
 {
     static readonly string[] Header =
     [
-        "experiment", "task", "model", "hidden_size", "setting", "parameters", "metric", "mean", "std", "n", "baseline",
+        "experiment", "task", "model", "hidden_size", "configuration", "parameters", "metric", "mean", "std", "n", "baseline",
         "published", "published_value", "published_std", "published_parameters", "published_source",
         "completed", "failed", "running", "pending", "states",
     ];
@@ -24,7 +24,7 @@ public static class SummaryCsv
         {
             string[] cells =
             [
-                row.Experiment, row.Task.Name, row.Model.Name, Int(row.HiddenSize), row.Setting, Int(row.Parameters), row.Metric.Key,
+                row.Experiment, row.Task.Name, row.Model.Name, Int(row.HiddenSize), row.Label, Int(row.Parameters), row.Metric.Key,
                 Number(row.Value?.Mean), Number(row.Value?.Std), Int(row.Value?.Count ?? 0), Number(row.Baseline),
                 row.Published?.Text ?? "", Number(row.Published?.Value), Number(row.Published?.Std),
                 row.Published?.Parameters is { } p ? Int(p) : "", row.Published?.Section ?? "",

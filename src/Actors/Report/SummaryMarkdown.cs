@@ -48,7 +48,8 @@ public static class SummaryMarkdown
             ("model", false, r => r.Model.Name),
             ("hidden size", true, r => r.HiddenSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
-        if (e.Rows.Any(r => r.Setting.Length > 0)) columns.Add(("setting", false, r => r.Setting));
+        // The configuration's label where it says more than the model's name.
+        if (e.Rows.Any(r => r.Label != r.Model.Name)) columns.Insert(0, ("configuration", false, r => r.Label));
         columns.Add(("parameters", true, r => NumberText.Count(r.Parameters)));
         columns.Add((e.Metric.Name, true, r => NumberText.MeanStd(r.Value, e.Metric.Decimals)));
         if (e.Metric.HasBaseline) columns.Add(("baseline", true, r => NumberText.Fixed(r.Baseline, e.Metric.Decimals)));

@@ -25,7 +25,7 @@ public abstract record ChildProgress
         [property: JsonPropertyName("epoch")] int Epoch,
         [property: JsonPropertyName("checkpoint")] string Checkpoint) : ChildProgress;
 
-    /// <summary>A log point, as metrics.jsonl holds it, with the iterations per second since the previous one.</summary>
+    /// <summary>A log point, as metrics.jsonl holds it.</summary>
     public sealed record Logged(MetricsPoint Point) : ChildProgress;
 
     /// <summary>Alive between log points.</summary>
@@ -44,7 +44,7 @@ public abstract record ChildProgress
     /// <summary>The run ended: its result.json.</summary>
     public sealed record Finished(RunResult Result) : ChildProgress;
 
-    const string EventKey = "event", IterationsPerSecondKey = "iterations_per_second";
+    const string EventKey = "event";
 
     /// <summary>Each kind's name on the line.</summary>
     static readonly (string Name, Type Type)[] Kinds =
@@ -64,7 +64,6 @@ public abstract record ChildProgress
             Finished f => JsonSerializer.SerializeToNode(f.Result, MetricsJson.Options)!.AsObject(),
             _ => JsonSerializer.SerializeToNode(this, GetType(), Plain)!.AsObject(),
         };
-        if (this is Logged { Point.IterationsPerSecond: { } rate }) body[IterationsPerSecondKey] = rate;
         var line = new JsonObject { [EventKey] = Kinds.First(k => k.Type == GetType()).Name };
         foreach (var (key, value) in body.ToArray())
         {
@@ -85,11 +84,7 @@ public abstract record ChildProgress
         {
             if (JsonNode.Parse(line) is not JsonObject o || o[EventKey] is not JsonValue e || !e.TryGetValue<string>(out var name)) return null;
             var type = Kinds.FirstOrDefault(k => k.Name == name).Type;
-            if (type == typeof(Logged))
-            {
-                var point = o.Deserialize<MetricsPoint>(MetricsJson.Options)!;
-                return new Logged(point with { IterationsPerSecond = o[IterationsPerSecondKey]?.GetValue<double>() });
-            }
+            if (type == typeof(Logged)) return new Logged(o.Deserialize<MetricsPoint>(MetricsJson.Options)!);
             if (type == typeof(Finished)) return new Finished(o.Deserialize<RunResult>(MetricsJson.Options)!);
             return type is null ? null : (ChildProgress?)o.Deserialize(type, Plain);
         }

@@ -25,6 +25,6 @@ public static class RunDispatch
                 RunYaml.Write(path, run.Config);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-        return new AssignRun(run.Id, attempt, run.Config, folder, pause);
+        return new AssignRun(run.Id, attempt, run.Config, folder, run.TensorBoardFolder(results), pause);
     }
 }

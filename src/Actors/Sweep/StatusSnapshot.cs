@@ -2,13 +2,14 @@ using AsRnnGrid.Actors.Sweep.Book;
 
 namespace AsRnnGrid.Actors.Sweep;
 
-/// <summary>The book as sweep-status.json shows it: every run of the plan and every trainer slot, at one moment.</summary>
+/// <summary>The book as sweep-status.json shows it: every run of the plan and every trainer slot, at one moment, and the sweep's progress tallied on the way.</summary>
 public static class StatusSnapshot
 {
     public static SweepStatus Of(SweepBook book, string sweepFile, DateTimeOffset updated)
     {
         var runs = new RunStatus[book.Plan.Count];
-        for (int i = 0; i < runs.Length; i++) runs[i] = Run(book.Plan[i]);
+        var progress = new SweepProgress.Tally();
+        for (int i = 0; i < runs.Length; i++) progress.Add(runs[i] = Run(book.Plan[i]));
         var devices = book.Trainers
             .OrderBy(t => t.Address.Node, StringComparer.Ordinal).ThenBy(t => t.Address.Device, StringComparer.Ordinal).ThenBy(t => t.Address.Slot)
             .Select(t => new DeviceStatus
@@ -18,8 +19,13 @@ public static class StatusSnapshot
                 State = t.Gone ? DeviceState.Gone
                     : book.IsQuarantined(t.Address.DeviceId) ? DeviceState.Quarantined
                     : t.Run is not null ? DeviceState.Busy
+                    : t.PausedAt(updated.UtcDateTime) ? DeviceState.Paused
+                    : t.RoomShortfall is not null ? DeviceState.Waiting
                     : DeviceState.Idle,
                 Run = t.Run,
+                Note = t.Gone || t.Run is not null ? null
+                    : t.PausedAt(updated.UtcDateTime) ? $"until {new DateTimeOffset(t.PausedUntil!.Value, TimeSpan.Zero).ToLocalTime():HH:mm:ss}: {t.PauseReason}"
+                    : t.RoomShortfall,
                 ConsecutiveFailures = book.FailuresInARow(t.Address.DeviceId),
             }).ToArray();
         return new SweepStatus
@@ -31,6 +37,7 @@ public static class StatusSnapshot
                 : SweepState.Stopped,
             Runs = runs,
             Devices = devices,
+            Progress = progress.Build(SweepProgress.UsableSlots(devices)),
             RungTables = book.Ladders.Count == 0 ? null : book.Ladders.Select(Table).ToArray(),
         };
     }
@@ -58,7 +65,8 @@ public static class StatusSnapshot
 
     static RunStatus Run(BookRun r)
     {
-        var config = r.Plan!.Config;
+        var plan = r.Plan!;
+        var config = plan.Config;
         var summary = r.Summary;
         var attempts = new AttemptStatus[r.Attempts.Count];
         for (int i = 0; i < attempts.Length; i++)
@@ -73,6 +81,9 @@ public static class StatusSnapshot
         {
             Id = r.Id,
             Experiment = r.Experiment,
+            Label = plan.Label.Text,
+            // Left out where it is the label (no seed varies): the file of a big sweep stays smaller.
+            ConfigurationLabel = plan.Label.Configuration == plan.Label.Text ? null : plan.Label.Configuration,
             Task = config.Task.Name,
             Model = config.Model.Name,
             HiddenSize = config.HiddenSize,

@@ -26,6 +26,8 @@ public sealed record SweepHostOptions
     /// <summary>Only the supervisor on this node; trainers come from workers (`run --no-local-trainers`).</summary>
     public bool NoLocalTrainers { get; init; }
     public TimeSpan? DownAfter { get; init; }
+    /// <summary>How this node's GPU slots read their GPUs (tests: another nvidia-smi).</summary>
+    public Gpu.GpuSettings Gpu { get; init; } = new();
 }
 
 /// <summary>
@@ -97,6 +99,7 @@ public sealed class SweepHost : IAsyncDisposable
             Launcher = options.Launcher,
             Faults = options.Faults,
             StopGrace = options.StopGrace,
+            Gpu = options.Gpu,
         }), "worker");
         return host;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using AsRnnGrid.Actors.Sweep.Book;
+using AsRnnGrid.Actors.Sweep.Gpu;
 using AsRnnGrid.Training.Configuration;
 using AsRnnGrid.Training.Loop;
 
@@ -22,8 +23,17 @@ public static class SweepProtocol
     /// <summary>A worker node → supervisor: it cannot take part (it does not see the results folder, its token is wrong).</summary>
     public sealed record WorkerCannotJoin(string Node, string Reason) : ISweepMessage;
 
-    /// <summary>Trainer → supervisor: this slot is free. Sent at start and after every run.</summary>
-    public sealed record RequestWork(string Node, string Device, int Slot, string Token) : ISweepMessage;
+    /// <summary>
+    /// Trainer → supervisor: this slot is free. Sent at start and after every run; a GPU slot sends its GPU as its node
+    /// has just read it, and its worker's own gpu_min_free_mib and gpu_share (null for a CPU slot).
+    /// </summary>
+    public sealed record RequestWork(string Node, string Device, int Slot, string Token, GpuReading? Gpu = null, GpuOptions? GpuOptions = null) : ISweepMessage;
+
+    /// <summary>
+    /// Trainer → supervisor: its GPU, read again while it waits for work (the supervisor may now find room for a run). A
+    /// message of its own, not a second RequestWork: one of those crossing an AssignRun would read as a lost report.
+    /// </summary>
+    public sealed record GpuChanged(GpuReading Gpu) : ISweepMessage;
 
     /// <summary>Supervisor → trainer: the registration was refused (wrong token, unknown sweep).</summary>
     public sealed record TrainerRefused(string Reason) : ISweepMessage;
@@ -31,9 +41,11 @@ public static class SweepProtocol
     /// <summary>
     /// Supervisor → trainer: train this run in this folder. <paramref name="Config"/> is the run's configuration as the sweep
     /// resolved it; the folder's run.yaml, written from it before this message (<see cref="RunDispatch"/>), is what the child trains.
-    /// <paramref name="Pause"/>: early stopping's next rung, where the child pauses (`train --pause-at`) and reports its metric; null: to the end.
+    /// <paramref name="TensorBoard"/> is where the child writes its TensorBoard events (an operational setting: no part of the
+    /// configuration or its hash); null from a supervisor of an earlier version. <paramref name="Pause"/>: early stopping's
+    /// next rung, where the child pauses (`train --pause-at`) and reports its metric; null: to the end.
     /// </summary>
-    public sealed record AssignRun(string RunId, int Attempt, RunConfig Config, string Folder, RungTarget? Pause) : ISweepMessage;
+    public sealed record AssignRun(string RunId, int Attempt, RunConfig Config, string Folder, string? TensorBoard = null, RungTarget? Pause = null) : ISweepMessage;
 
     /// <summary>Pause at <paramref name="At"/> and report <paramref name="Metric"/> there.</summary>
     public sealed record RungTarget(TrainingPoint At, PointMetric Metric);
@@ -68,6 +80,8 @@ public static class SweepProtocol
         [JsonStringEnumMemberName("stopped")] Stopped,
         /// <summary>The trainer was busy with another run and did not start this one.</summary>
         [JsonStringEnumMemberName("requeue")] Requeue,
+        /// <summary>The child died of CUDA out-of-memory (libtorch's message in its error output: <see cref="CudaOutOfMemory"/>).</summary>
+        [JsonStringEnumMemberName("out-of-memory")] OutOfMemory,
         /// <summary>It paused at its early-stopping rung after checkpointing there (<see cref="RunEnded.Rung"/> says where and what it measured).</summary>
         [JsonStringEnumMemberName("paused")] Paused,
     }

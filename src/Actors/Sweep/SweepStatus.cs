@@ -18,6 +18,8 @@ public sealed record SweepStatus
     [JsonPropertyName("state")] public required SweepState State { get; init; }
     [JsonPropertyName("runs")] public required IReadOnlyList<RunStatus> Runs { get; init; }
     [JsonPropertyName("devices")] public IReadOnlyList<DeviceStatus> Devices { get; init; } = [];
+    /// <summary>The sweep at a glance; absent in files written before it was added (<see cref="SweepProgress.Of"/> tallies those).</summary>
+    [JsonPropertyName("progress")] public SweepProgress? Progress { get; init; }
     /// <summary>Each early-stopping experiment's rungs: its configurations and their metric at each rung; absent without early stopping.</summary>
     [JsonPropertyName("rung_tables")] public IReadOnlyList<RungTable>? RungTables { get; init; }
 
@@ -45,6 +47,10 @@ public sealed record RunStatus
 {
     [JsonPropertyName("id")] public required string Id { get; init; }
     [JsonPropertyName("experiment")] public required string Experiment { get; init; }
+    /// <summary>The run's name within its experiment (<see cref="Grid.RunLabel"/>); absent in files written before labels.</summary>
+    [JsonPropertyName("label")] public string? Label { get; init; }
+    /// <summary>The label without the seed: the configuration the report's rows and curves are named by; absent where it is the label.</summary>
+    [JsonPropertyName("configuration_label")] public string? ConfigurationLabel { get; init; }
     [JsonPropertyName("task")] public required string Task { get; init; }
     [JsonPropertyName("model")] public required string Model { get; init; }
     [JsonPropertyName("hidden_size")] public int HiddenSize { get; init; }
@@ -145,4 +151,6 @@ public sealed record DeviceStatus
     [JsonPropertyName("state")] public required DeviceState State { get; init; }
     [JsonPropertyName("run")] public string? Run { get; init; }
     [JsonPropertyName("consecutive_failures")] public int ConsecutiveFailures { get; init; }
+    /// <summary>Why it waits ("GPU 1: 812 MiB free, 2048 needed") or until when it is paused; null otherwise.</summary>
+    [JsonPropertyName("note")] public string? Note { get; init; }
 }

@@ -101,6 +101,7 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
         Command<SweepProtocol.RunResumed>(FromTrainer);
         Command<SweepProtocol.RunCheckpointed>(FromTrainer);
         Command<RunEnded>(FromTrainer);
+        Command<GpuChanged>(FromTrainer);
         Command<Terminated>(t =>
         {
             if (!_trainerIds.Remove(t.ActorRef, out var id)) return;

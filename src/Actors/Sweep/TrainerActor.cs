@@ -1,6 +1,7 @@
 using System.Globalization;
 using Akka.Actor;
 using Akka.Event;
+using AsRnnGrid.Actors.Sweep.Gpu;
 using AsRnnGrid.Training.Configuration;
 using AsRnnGrid.Training.Loop;
 using static AsRnnGrid.Actors.Sweep.SweepProtocol;
@@ -11,7 +12,10 @@ namespace AsRnnGrid.Actors.Sweep;
 /// One device slot. Asks the supervisor for work, runs each assigned run as an `asrnn-grid train` child process,
 /// turns its JSON progress into protocol messages, and reports how the attempt ended. Stopping is SIGTERM (the
 /// run checkpoints and exits), then SIGKILL after the grace period; silence past the heartbeat timeout kills
-/// the child and fails the attempt.
+/// the child and fails the attempt. A GPU slot reads its GPU (its node's <see cref="GpuMonitor"/>) before it asks for
+/// work and sends the reading along, and reads it again while it waits, so that the supervisor hands it a run only
+/// when the GPU has room; a child whose error output says CUDA ran out of memory ends as
+/// <see cref="RunEndOutcome.OutOfMemory"/>.
 /// </summary>
 public sealed class TrainerActor : ReceiveActor, IWithTimers
 {
@@ -25,6 +29,10 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
     sealed record ChildExited(int Attempt, int ExitCode);
     sealed record CheckSilence;
     sealed record KillAfterGrace(int Attempt);
+    sealed record RecheckGpu
+    {
+        public static readonly RecheckGpu Instance = new();
+    }
 
     sealed class Current(AssignRun run, TrainProcess process)
     {
@@ -42,20 +50,34 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
 
     readonly TrainerSettings _settings;
     readonly IActorRef _supervisor;
+    /// <summary>The node's GPU monitor, for a GPU slot where the node has one; null: asks without a reading.</summary>
+    readonly IActorRef? _gpu;
     readonly ILoggingAdapter _log = Context.GetLogger();
     Current? _current;
     bool _draining;
+    /// <summary>It asked the monitor for a reading to send with its request for work.</summary>
+    bool _askingAfterReading;
+    /// <summary>It asked for work and has none yet: a changed reading goes to the supervisor.</summary>
+    bool _waitingForWork;
+    GpuReading? _lastSent;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(TrainerSettings settings, IActorRef supervisor) => Akka.Actor.Props.Create(() => new TrainerActor(settings, supervisor));
+    public static Props Props(TrainerSettings settings, IActorRef supervisor, IActorRef? gpu = null) =>
+        Akka.Actor.Props.Create(() => new TrainerActor(settings, supervisor, gpu));
 
-    public TrainerActor(TrainerSettings settings, IActorRef supervisor)
+    public TrainerActor(TrainerSettings settings, IActorRef supervisor, IActorRef? gpu)
     {
         _settings = settings;
         _supervisor = supervisor;
+        _gpu = gpu;
 
         Receive<AssignRun>(Start);
+        Receive<GpuMonitor.Reading>(OnGpuReading);
+        Receive<RecheckGpu>(_ =>
+        {
+            if (_waitingForWork) _gpu?.Tell(new GpuMonitor.Read(_settings.Device));
+        });
         Receive<ChildLine>(m => m.Attempt == _current?.Run.Attempt, m => OnLine(_current!, m.Line));
         Receive<ChildExited>(m => m.Attempt == _current?.Run.Attempt, m => OnExit(_current!, m.ExitCode));
         Receive<StopRun>(m => m.RunId == _current?.Run.RunId && m.Attempt == _current.Run.Attempt, m => Stop(_current!, m.Reason));
@@ -120,10 +142,39 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
         c.Process.Dispose();
     }
 
-    void AskForWork() => _supervisor.Tell(new RequestWork(_settings.Node, _settings.Device, _settings.Slot, _settings.Token));
+    void AskForWork()
+    {
+        if (_gpu is null)
+        {
+            _supervisor.Tell(new RequestWork(_settings.Node, _settings.Device, _settings.Slot, _settings.Token));
+            return;
+        }
+        _askingAfterReading = true;
+        _gpu.Tell(new GpuMonitor.Read(_settings.Device));
+    }
+
+    /// <summary>The GPU check before a start: the reading goes with the request for work, and again whenever it changes while it waits.</summary>
+    void OnGpuReading(GpuMonitor.Reading m)
+    {
+        if (_askingAfterReading)
+        {
+            _askingAfterReading = false;
+            _waitingForWork = true;
+            _lastSent = m.Gpu;
+            _supervisor.Tell(new RequestWork(_settings.Node, _settings.Device, _settings.Slot, _settings.Token, m.Gpu, _settings.Gpu.Options));
+            Timers.StartPeriodicTimer("gpu", RecheckGpu.Instance, _settings.Gpu.RecheckEvery);
+        }
+        else if (_waitingForWork && !m.Gpu.SameAs(_lastSent))
+        {
+            _lastSent = m.Gpu;
+            _supervisor.Tell(new GpuChanged(m.Gpu));
+        }
+    }
 
     void Start(AssignRun run)
     {
+        _waitingForWork = false;
+        Timers.Cancel("gpu");
         if (_current is not null)
         {
             // Cannot happen with work pulling; say so rather than silently dropping the run.
@@ -133,6 +184,7 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
         // The child trains what the sweep resolved: the run.yaml the supervisor wrote from the run's configuration.
         var args = new List<string> { "train", "--config", Path.Combine(run.Folder, RunYaml.FileName), "--out", run.Folder,
             "--device", _settings.Device, "--progress", "json", "--stop-with-parent" };
+        if (run.TensorBoard is { } tensorBoard) args.AddRange(["--tensorboard", tensorBoard]);
         // Where to pause is the trainer's word to the child, never the configuration's: run ids and checkpoints stay as they are.
         if (run.Pause is { } pause) args.AddRange(["--pause-at", pause.At.ToString()]);
         args.AddRange(_settings.Faults.ArgumentsFor(run.RunId, run.Attempt));
@@ -200,6 +252,7 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
             (int)ExitCode.Stopped => (RunEndOutcome.Stopped, c.EndedBecause ?? c.FinishedReason ?? "stopped"),
             (int)ExitCode.Failed => (RunEndOutcome.Failed, c.FinishedReason ?? "failed"),
             _ when c.EndedBecause is { } why => (c.Stopping ? RunEndOutcome.Stopped : RunEndOutcome.Failed, why),
+            _ when CudaOutOfMemory.In(c.Process.StderrTail) => (RunEndOutcome.OutOfMemory, ExitDescription(code, c.Process.StderrTail)),
             _ => (RunEndOutcome.Failed, ExitDescription(code, c.Process.StderrTail)),
         };
         _supervisor.Tell(new RunEnded(run.RunId, run.Attempt, outcome, reason, outcome == RunEndOutcome.Completed ? c.Summary : null,

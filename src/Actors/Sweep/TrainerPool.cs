@@ -1,4 +1,5 @@
 using Akka.Actor;
+using AsRnnGrid.Actors.Sweep.Gpu;
 
 namespace AsRnnGrid.Actors.Sweep;
 
@@ -18,25 +19,33 @@ public sealed class TrainerPool : ReceiveActor
     }
 
     IActorRef? _drainRequester;
+    /// <summary>The trainers still running (the GPU monitor, also a child, is not one).</summary>
+    readonly HashSet<IActorRef> _trainers = [];
 
     public TrainerPool(IReadOnlyList<TrainerSettings> slots, IActorRef supervisor)
     {
+        // One nvidia-smi for the node's GPU slots; a CPU-only node has none.
+        var gpu = slots.FirstOrDefault(s => s.OnGpu) is { } first ? Context.ActorOf(GpuMonitor.Props(first.Gpu), "gpu") : null;
         foreach (var slot in slots)
-            Context.Watch(Context.ActorOf(TrainerActor.Props(slot, supervisor), slot.Name));
+            _trainers.Add(Context.Watch(Context.ActorOf(TrainerActor.Props(slot, supervisor, slot.OnGpu ? gpu : null), slot.Name)));
         Receive<TrainerActor.Drain>(m =>
         {
             _drainRequester = Sender;
-            foreach (var child in Context.GetChildren()) child.Tell(m);
+            foreach (var trainer in _trainers) trainer.Tell(m);
             ReportIfDrained();
         });
-        Receive<Terminated>(_ => ReportIfDrained());
+        Receive<Terminated>(t =>
+        {
+            _trainers.Remove(t.ActorRef);
+            ReportIfDrained();
+        });
         // A refusal concerns the whole node: its host decides what to do.
         Receive<SweepProtocol.TrainerRefused>(m => Context.Parent.Tell(m));
     }
 
     void ReportIfDrained()
     {
-        if (_drainRequester is not null && !Context.GetChildren().Any()) _drainRequester.Tell(Drained.Instance);
+        if (_drainRequester is not null && _trainers.Count == 0) _drainRequester.Tell(Drained.Instance);
     }
 
     protected override SupervisorStrategy SupervisorStrategy() =>

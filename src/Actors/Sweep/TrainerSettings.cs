@@ -1,3 +1,5 @@
+using AsRnnGrid.Actors.Sweep.Gpu;
+
 namespace AsRnnGrid.Actors.Sweep;
 
 /// <summary>One trainer slot: which device of which node it trains on and how it starts and watches its runs.</summary>
@@ -17,6 +19,10 @@ public sealed record TrainerSettings
     public FaultPlan Faults { get; init; } = FaultPlan.None;
     /// <summary>CPU threads of the child's libtorch (OMP_NUM_THREADS); null leaves libtorch's default.</summary>
     public int? Threads { get; init; }
+    /// <summary>How a GPU slot reads its GPU before it asks for work, and its worker's own GPU options.</summary>
+    public GpuSettings Gpu { get; init; } = new();
+
+    public bool OnGpu => Device.StartsWith("cuda", StringComparison.Ordinal);
 
     /// <summary>Several CPU runs side by side share the cores instead of each taking all of them.</summary>
     public static int? ThreadsFor(IReadOnlyList<(string Device, int Slot)> slots, string device)

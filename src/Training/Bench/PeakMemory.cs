@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using AsRnnGrid.Training.Gpus;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -49,16 +49,8 @@ public static class PeakMemory
         return null;
     }
 
-    static double? ProcessOnDeviceMb()
-    {
-        foreach (var line in NvidiaSmi("--query-compute-apps=pid,used_memory --format=csv,noheader,nounits"))
-        {
-            var parts = line.Split(',');
-            if (parts.Length == 2 && int.TryParse(parts[0].Trim(), out var pid) && pid == Environment.ProcessId)
-                return Mb(parts[1]);
-        }
-        return null;
-    }
+    static double? ProcessOnDeviceMb() =>
+        new NvidiaSmi().List().Apps?.FirstOrDefault(a => a.Pid == Environment.ProcessId)?.UsedMiB;
 
     static double? DeviceGrowthMb(Device device)
     {
@@ -66,37 +58,7 @@ public static class PeakMemory
         return DeviceUsedMb(device) is { } used ? Math.Max(0, used - baseline) : null;
     }
 
-    /// <summary>The GPU's used memory, every process's together.</summary>
-    static double? DeviceUsedMb(Device device)
-        => NvidiaSmi($"--query-gpu=memory.used --format=csv,noheader,nounits -i {NvidiaSmiIndex(device)}").Select(Mb).FirstOrDefault(v => v is not null);
-
-    /// <summary>nvidia-smi numbers every GPU of the machine; CUDA numbers those CUDA_VISIBLE_DEVICES lists.</summary>
-    static string NvidiaSmiIndex(Device device)
-    {
-        int index = Math.Max(0, device.index);
-        var visible = Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        return visible is { Length: > 0 } && index < visible.Length ? visible[index] : index.ToString(CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>A number of MiB as nvidia-smi prints it; null for "[N/A]" (MIG) and the like.</summary>
-    static double? Mb(string text)
-        => double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var mb) ? mb : null;
-
-    /// <summary>nvidia-smi's output lines; none where it is missing or fails.</summary>
-    static IReadOnlyList<string> NvidiaSmi(string arguments)
-    {
-        try
-        {
-            var psi = new ProcessStartInfo("nvidia-smi", arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            using var p = Process.Start(psi)!;
-            var text = p.StandardOutput.ReadToEndAsync();
-            _ = p.StandardError.ReadToEndAsync();
-            if (!p.WaitForExit(10_000) || p.ExitCode != 0) return [];
-            return text.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return []; // no nvidia-smi on this machine
-        }
-    }
+    /// <summary>The GPU's used memory, every process's together; null where nvidia-smi cannot say (missing, MIG).</summary>
+    static double? DeviceUsedMb(Device device) =>
+        CudaVisibleDevices.Entry(Math.Max(0, (int)device.index)) is { } entry ? new NvidiaSmi().List().Find(entry)?.UsedMiB : null;
 }

@@ -1,8 +1,8 @@
 namespace AsRnnGrid.Training.Loop;
 
 /// <summary>
-/// Test-only faults at a given step, for the sweep's retry, give-up and heartbeat tests (`train --fail_at_step` and its
-/// siblings): the loop asks once before each step and knows nothing of them.
+/// Test-only faults at a given step, for the sweep's retry, give-up, heartbeat and out-of-memory tests
+/// (`train --fail_at_step` and its siblings): the loop asks once before each step and knows nothing of them.
 /// </summary>
 public sealed record InjectedFaults
 {
@@ -14,6 +14,8 @@ public sealed record InjectedFaults
     public long? NanAtStep { get; init; }
     /// <summary>Hang at this step, silent.</summary>
     public long? HangAtStep { get; init; }
+    /// <summary>Throw at this step what TorchSharp throws when libtorch's CUDA allocator is out of memory (the sweep's resource-failure tests).</summary>
+    public long? OutOfMemoryAtStep { get; init; }
 
     /// <summary>Before step <paramref name="step"/>: throws or hangs where told to; the failure of an injected NaN, or null.</summary>
     public string? Before(long step)
@@ -22,6 +24,10 @@ public sealed record InjectedFaults
             throw new InjectedFaultException($"injected fault at step {step} (test setting)");
         if (HangAtStep == step)
             Thread.Sleep(Timeout.Infinite);
+        if (OutOfMemoryAtStep == step)
+            throw new System.Runtime.InteropServices.ExternalException(
+                "CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.19 GiB of which 812.00 MiB is free. "
+                + $"Including non-PyTorch memory, this process has 1.25 GiB memory in use. (test setting at step {step})");
         return NanAtStep == step ? $"loss became NaN at step {step + 1} (test setting)" : null;
     }
 }

@@ -1,5 +1,4 @@
 using AsRnnGrid.Training.Tasks;
-using TorchSharp.Modules;
 
 namespace AsRnnGrid.Training.Loop;
 
@@ -17,7 +16,7 @@ internal sealed class LoopState
     public long MetricsLength;
 
     // Since the last log point.
-    public double IntervalLoss;
+    public double IntervalLoss, IntervalGradNorm;
     public long IntervalCorrect, IntervalCount;
     public int IntervalBatches;
     // Since the epoch's start.
@@ -31,6 +30,7 @@ internal sealed class LoopState
     public void Accumulate(BatchStatistics s)
     {
         IntervalLoss += s.Loss;
+        IntervalGradNorm += s.GradNorm ?? 0;
         IntervalCorrect += s.Correct;
         IntervalCount += s.Count;
         IntervalBatches++;
@@ -40,7 +40,7 @@ internal sealed class LoopState
         EpochBatches++;
     }
 
-    public void ResetInterval() => (IntervalLoss, IntervalCorrect, IntervalCount, IntervalBatches) = (0, 0, 0, 0);
+    public void ResetInterval() => (IntervalLoss, IntervalGradNorm, IntervalCorrect, IntervalCount, IntervalBatches) = (0, 0, 0, 0, 0);
 
     public void ResetEpoch()
     {
@@ -48,18 +48,22 @@ internal sealed class LoopState
         ResetInterval();
     }
 
-    public MetricsPoint TrainPoint(TaskSession task, double elapsed)
+    public MetricsPoint TrainPoint(TaskSession task, double elapsed, LearningRates rates)
     {
         double loss = IntervalLoss / IntervalBatches;
         LastLoss = loss;
         double? accuracy = IntervalCount > 0 ? 100.0 * IntervalCorrect / IntervalCount : null;
         LastAccuracy = accuracy;
+        double gradNorm = IntervalGradNorm / IntervalBatches;
         return new MetricsPoint
         {
-            Kind = "train", Step = Step, Epoch = Epoch, Elapsed = elapsed,
+            Kind = "train", Step = Step, Epoch = Epoch, Elapsed = elapsed, WallTime = MetricsPoint.WallTimeNow(),
             Loss = loss, Accuracy = accuracy,
             Bpc = task.BitsPerCharacter(loss),
             Baseline = task.Baseline,
+            // JSON holds no infinity: an overflowing gradient leaves the field out (the loss says the rest).
+            GradNorm = double.IsFinite(gradNorm) ? gradNorm : null,
+            LearningRate = rates.Main, RecurrentLearningRate = rates.Recurrent,
         };
     }
 
@@ -83,19 +87,19 @@ internal sealed class LoopState
         }
     }
 
-    public MetricsPoint EpochPoint(TaskSession task, double elapsed, EvaluationResult? e, OptimizerHelper optimizer)
+    public MetricsPoint EpochPoint(TaskSession task, double elapsed, EvaluationResult? e, LearningRates rates)
     {
         double loss = EpochBatches > 0 ? EpochLoss / EpochBatches : double.NaN;
         LastLoss = loss;
         LastAccuracy = EpochCount > 0 ? 100.0 * EpochCorrect / EpochCount : null;
         return new MetricsPoint
         {
-            Kind = "eval", Step = Step, Epoch = Epoch, Elapsed = elapsed,
+            Kind = "eval", Step = Step, Epoch = Epoch, Elapsed = elapsed, WallTime = MetricsPoint.WallTimeNow(),
             Loss = loss, Accuracy = LastAccuracy,
             Bpc = task.BitsPerCharacter(loss),
             TestLoss = e?.TestLoss, TestAccuracy = e?.TestAccuracy,
             ValidBpc = e?.ValidBpc, ValidAccuracy = e?.ValidAccuracy, TestBpc = e?.TestBpc,
-            LearningRate = optimizer.ParamGroups.First().LearningRate,
+            LearningRate = rates.Main, RecurrentLearningRate = rates.Recurrent,
         };
     }
 }

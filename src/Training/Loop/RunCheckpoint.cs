@@ -30,7 +30,7 @@ internal static class RunCheckpoint
             Task = task.SaveState(),
             Position = new(state.Step, state.Epoch, state.BatchInEpoch, state.BegunEpoch, state.Elapsed, state.MetricsLength),
             Sums = new(state.IntervalLoss, state.IntervalCorrect, state.IntervalCount, state.IntervalBatches,
-                state.EpochLoss, state.EpochCorrect, state.EpochCount, state.EpochBatches),
+                state.EpochLoss, state.EpochCorrect, state.EpochCount, state.EpochBatches, state.IntervalGradNorm),
             Best = new(state.LastLoss, state.LastAccuracy, state.LastTestAccuracy, state.BestTestAccuracy, state.BestValidBpc,
                 state.TestBpcAtBestValid, state.LastTestBpc, state.ImprovedThisEpoch),
             Step = state.Step,
@@ -58,6 +58,7 @@ internal static class RunCheckpoint
             (p.Step, p.Epoch, p.BatchInEpoch, p.BegunEpoch, p.Elapsed, p.MetricsLength);
         var s = meta.Sums;
         (state.IntervalLoss, state.IntervalCorrect, state.IntervalCount, state.IntervalBatches) = (s.IntervalLoss, s.IntervalCorrect, s.IntervalCount, s.IntervalBatches);
+        state.IntervalGradNorm = s.IntervalGradNorm;
         (state.EpochLoss, state.EpochCorrect, state.EpochCount, state.EpochBatches) = (s.EpochLoss, s.EpochCorrect, s.EpochCount, s.EpochBatches);
         var b = meta.Best;
         (state.LastLoss, state.LastAccuracy, state.LastTestAccuracy, state.BestTestAccuracy) = (b.LastLoss, b.LastAccuracy, b.LastTestAccuracy, b.BestTestAccuracy);
@@ -114,7 +115,10 @@ internal sealed record CheckpointPosition(
     [property: JsonPropertyName("elapsed")] double Elapsed,
     [property: JsonPropertyName("metrics_length")] long MetricsLength);
 
-/// <summary>The running sums since the last log point and since the epoch's start.</summary>
+/// <summary>
+/// The running sums since the last log point and since the epoch's start. The gradient norm's came later: a checkpoint
+/// without it reads as 0 (only the first log point after resuming such a checkpoint shows a lower mean norm).
+/// </summary>
 internal sealed record CheckpointSums(
     [property: JsonPropertyName("interval_loss")] double IntervalLoss,
     [property: JsonPropertyName("interval_correct")] long IntervalCorrect,
@@ -123,7 +127,8 @@ internal sealed record CheckpointSums(
     [property: JsonPropertyName("epoch_loss")] double EpochLoss,
     [property: JsonPropertyName("epoch_correct")] long EpochCorrect,
     [property: JsonPropertyName("epoch_count")] long EpochCount,
-    [property: JsonPropertyName("epoch_batches")] int EpochBatches);
+    [property: JsonPropertyName("epoch_batches")] int EpochBatches,
+    [property: JsonPropertyName("interval_grad_norm")] double IntervalGradNorm = 0);
 
 /// <summary>The last and best metrics so far.</summary>
 internal sealed record CheckpointBest(

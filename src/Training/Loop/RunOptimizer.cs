@@ -15,7 +15,7 @@ public static class RunOptimizer
     /// </summary>
     public static OptimizerHelper Create(RunConfig config, SequenceModel model)
     {
-        var groups = model.ParameterGroups().Where(g => g.Parameters.Count > 0).ToArray();
+        var groups = Groups(model);
         double Rate(ParameterGroup g) => g.Rate == GroupRate.Main ? config.RmspropLr : config.RmspropConstrLr;
         if (config.Optimizer == "adam")
             return torch.optim.Adam(
@@ -27,4 +27,20 @@ public static class RunOptimizer
             groups.Select(g => new RMSProp.ParamGroup(g.Parameters, lr: Rate(g), eps: 1e-8, alpha: config.Alpha, weight_decay: g.WeightDecay, momentum: 0, centered: false)),
             lr: config.RmspropLr, alpha: config.Alpha, eps: 1e-8, weight_decay: 0, momentum: 0, centered: false, maximize: false);
     }
+
+    /// <summary>The rates the optimiser made by <see cref="Create"/> trains with now (a schedule may have changed them), by kind of group.</summary>
+    public static LearningRates Rates(SequenceModel model, OptimizerHelper optimizer)
+    {
+        double? main = null, recurrent = null;
+        foreach (var (group, optimized) in Groups(model).Zip(optimizer.ParamGroups))
+            if (group.Rate == GroupRate.Main) main ??= optimized.LearningRate;
+            else recurrent ??= optimized.LearningRate;
+        return new LearningRates(main ?? optimizer.ParamGroups.First().LearningRate, recurrent);
+    }
+
+    /// <summary>The groups the optimiser trains, in its order: those with parameters.</summary>
+    static ParameterGroup[] Groups(SequenceModel model) => model.ParameterGroups().Where(g => g.Parameters.Count > 0).ToArray();
 }
+
+/// <summary>The learning rate of the main parameter group and, for the models that have one, of the group at rmsprop_constr_lr.</summary>
+public readonly record struct LearningRates(double Main, double? Recurrent);

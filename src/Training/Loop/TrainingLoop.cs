@@ -4,6 +4,7 @@ using AsRnnGrid.Training.Checkpoints;
 using AsRnnGrid.Training.Configuration;
 using AsRnnGrid.Training.Models;
 using AsRnnGrid.Training.Tasks;
+using AsRnnGrid.Training.TensorBoard;
 using TorchSharp;
 using TorchSharp.Modules;
 
@@ -11,7 +12,7 @@ namespace AsRnnGrid.Training.Loop;
 
 /// <summary>
 /// The iterations of one run whose folder is taken and whose state is restored: one DisposeScope per iteration, a log
-/// point every log_every iterations into metrics.jsonl, a checkpoint on cadence, at each epoch's end and when asked to
+/// point every log_every iterations into metrics.jsonl (and the TensorBoard events, when asked), a checkpoint on cadence, at each epoch's end and when asked to
 /// stop, result.json at the end. Epoch tasks evaluate at each epoch's end and apply their learning-rate schedule. A run
 /// told to pause (<see cref="TrainingRunOptions.PauseAt"/>) checkpoints at that point and ends "paused", with its log
 /// line there; the same run continued from that checkpoint goes on exactly as if it had never paused.
@@ -30,6 +31,7 @@ internal sealed class TrainingLoop : IDisposable
     readonly Parameter[] _trainable;
     readonly CheckpointStore _store;
     readonly FileStream _metrics;
+    readonly TensorBoardLog? _tensorBoard;
     readonly Stopwatch _clock = Stopwatch.StartNew(), _sinceCheckpoint = Stopwatch.StartNew(),
         _interval = Stopwatch.StartNew(), _sinceHeartbeat = Stopwatch.StartNew();
     readonly double _elapsedAtStart;
@@ -39,9 +41,10 @@ internal sealed class TrainingLoop : IDisposable
     MetricsPoint? _lastPoint;
 
     public TrainingLoop(RunConfig config, string configHash, RunFolder folder, ITrainingObserver observer, TrainingRunOptions options,
-        SequenceModel model, OptimizerHelper optimizer, TaskSession task, LoopState state)
+        SequenceModel model, OptimizerHelper optimizer, TaskSession task, LoopState state, TensorBoardLog? tensorBoard)
     {
         (_config, _configHash, _folder, _observer, _options) = (config, configHash, folder, observer, options);
+        _tensorBoard = tensorBoard;
         (_model, _optimizer, _task, _state) = (model, optimizer, task, state);
         _trainable = TrainingStep.Trainable(model);
         _store = new CheckpointStore(folder.Path, config.KeepCheckpoints);
@@ -104,7 +107,7 @@ internal sealed class TrainingLoop : IDisposable
             if (_state.IntervalBatches >= _config.LogEvery)
             {
                 double rate = (_state.Step - _intervalStartStep) / Math.Max(_interval.Elapsed.TotalSeconds, 1e-9);
-                Log(_state.TrainPoint(_task, Elapsed), rate);
+                Log(_state.TrainPoint(_task, Elapsed, Rates()) with { IterationsPerSecond = rate });
                 _state.ResetInterval();
                 _interval.Restart();
                 _intervalStartStep = _state.Step;
@@ -114,7 +117,7 @@ internal sealed class TrainingLoop : IDisposable
                 Checkpoint();
         }
         if (!epochTask && _state.IntervalBatches > 0)
-            Log(_state.TrainPoint(_task, Elapsed));
+            Log(_state.TrainPoint(_task, Elapsed, Rates()));
         _state.ResetInterval();
         Checkpoint();
         return Finish("completed", null);
@@ -159,16 +162,19 @@ internal sealed class TrainingLoop : IDisposable
             if (factor != 1)
                 foreach (var group in _optimizer.ParamGroups) group.LearningRate *= factor;
         }
-        Log(_state.EpochPoint(_task, Elapsed, evaluation, _optimizer));
+        Log(_state.EpochPoint(_task, Elapsed, evaluation, Rates()));
     }
 
-    void Log(MetricsPoint point, double? iterationsPerSecond = null)
+    LearningRates Rates() => RunOptimizer.Rates(_model, _optimizer);
+
+    void Log(MetricsPoint point)
     {
         var line = JsonSerializer.Serialize(point, MetricsJson.Options) + "\n";
         _metrics.Write(System.Text.Encoding.UTF8.GetBytes(line));
         _metrics.Flush();
         _lastPoint = point;
-        _observer.Logged(iterationsPerSecond is null ? point : point with { IterationsPerSecond = iterationsPerSecond });
+        _tensorBoard?.Append(point);
+        _observer.Logged(point);
     }
 
     void Checkpoint()

@@ -1,6 +1,7 @@
 using AsRnnGrid.Training.Configuration;
 using AsRnnGrid.Training.Models;
 using AsRnnGrid.Training.Tasks;
+using AsRnnGrid.Training.TensorBoard;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,6 +18,8 @@ public sealed record TrainingRunOptions
     public TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>Seconds between heartbeats to the observer.</summary>
     public double HeartbeatSeconds { get; init; } = 5;
+    /// <summary>The folder of the run's TensorBoard event files (rewritten from metrics.jsonl at the start, then appended to); null: none.</summary>
+    public string? TensorBoard { get; init; }
     /// <summary>
     /// Pause here: checkpoint and end with status "paused" (an early-stopping rung; the same run without it continues from
     /// there). Operational, like the device: not part of the configuration or its hash.
@@ -73,14 +76,21 @@ public sealed class TrainingRun
 
         session.Accept(_observer.Warning);
         var state = new LoopState();
+        var anchor = new TensorBoardLog.Anchor(MetricsPoint.WallTimeNow(), 0);
         if (session.Checkpoint is { } checkpoint)
         {
             RunCheckpoint.Restore(checkpoint.Data, checkpoint.Meta, model, optimizer, task, state);
             _observer.Resumed(state.Step, state.Epoch, checkpoint.Path);
+            if (DateTimeOffset.TryParse(checkpoint.Meta.WrittenUtc, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var written))
+                anchor = new TensorBoardLog.Anchor(written.ToUnixTimeMilliseconds() / 1000.0, state.Elapsed);
         }
+        // After Accept: metrics.jsonl is cut back to the checkpoint, and the event files are rewritten from what is left.
+        using var tensorBoard = _options.TensorBoard is { } folder
+            ? TensorBoardLog.Open(folder, RunYaml.Format(_config), MetricsLog.Read(_folder.Metrics, _observer.Warning), anchor, _observer.Warning)
+            : null;
         _observer.Planned(_config.IsEpochTask ? (long)_config.Epochs * task.BatchesPerEpoch : _config.Iterations);
         _observer.Started(model.ParameterCount, device.ToString());
-        using var loop = new TrainingLoop(_config, _configHash, _folder, _observer, _options, model, optimizer, task, state);
+        using var loop = new TrainingLoop(_config, _configHash, _folder, _observer, _options, model, optimizer, task, state, tensorBoard);
         return loop.Run(stop);
     }
 }

@@ -12,7 +12,10 @@ namespace AsRnnGrid.Training.Loop;
 /// </summary>
 public static class TrainingStep
 {
-    /// <summary>Runs the iteration; when the loss is not finite nothing is stepped and the statistics say so.</summary>
+    /// <summary>
+    /// Runs the iteration; when the loss is not finite nothing is stepped and the statistics say so. Otherwise the statistics
+    /// carry the global gradient norm before clipping.
+    /// </summary>
     public static BatchStatistics Run(SequenceModel model, OptimizerHelper optimizer, TaskSession task,
         IReadOnlyList<Parameter> trainable, double clipNorm, int batchInEpoch)
     {
@@ -21,11 +24,12 @@ public static class TrainingStep
         var total = model.RegularizationLoss() is { } penalty ? loss + penalty : loss;
         optimizer.zero_grad();
         total.backward();
-        if (clipNorm > 0) torch.nn.utils.clip_grad_norm_(trainable, clipNorm);
+        // Without clipping the norm is still measured: an infinite bound scales every gradient by exactly 1, so the step is the same.
+        double norm = torch.nn.utils.clip_grad_norm_(trainable, clipNorm > 0 ? clipNorm : double.PositiveInfinity, 2.0);
         optimizer.step();
         model.OnParametersUpdated();
         task.AfterStep();
-        return stats;
+        return stats with { GradNorm = norm };
     }
 
     /// <summary>Every trained parameter, main group first (the set clipped together).</summary>

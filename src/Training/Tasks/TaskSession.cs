@@ -65,8 +65,12 @@ public abstract class TaskSession : IDisposable
     public static TaskSession Create(RunConfig config, Device device, ScalarType dtype) => config.Task.CreateSession(config, device, dtype);
 }
 
-/// <summary>Sums over a batch, read back to the host once per iteration.</summary>
-public readonly record struct BatchStatistics(double Loss, long Correct, long Count, long Positions);
+/// <summary>Sums over a batch, read back to the host once per iteration; the training step adds the gradient's norm.</summary>
+public readonly record struct BatchStatistics(double Loss, long Correct, long Count, long Positions)
+{
+    /// <summary>The global norm of the gradient before clipping; null before the step (and when the loss was not finite).</summary>
+    public double? GradNorm { get; init; }
+}
 
 /// <summary>End-of-epoch evaluation numbers.</summary>
 public sealed record EvaluationResult

@@ -2,9 +2,21 @@ using TorchSharp;
 
 namespace AsRnnGrid.Actors.Tests.Cluster;
 
-/// <summary>A worker's --gpus names GPUs that exist, once each, or the worker refuses to start.</summary>
+/// <summary>A worker's --gpus names GPUs that exist, once each, and its GPU options are valid, or the worker refuses to start.</summary>
 public sealed class WorkerCommandTests
 {
+    [Theory]
+    [InlineData(new[] { "--gpu-min-free-mib", "-5" }, "--gpu-min-free-mib: -5 is not between 0 and 16777216 MiB")]
+    [InlineData(new[] { "--gpu-min-free-mib", "lots" }, "Cannot parse argument 'lots' for option '--gpu-min-free-mib'")]
+    [InlineData(new[] { "--gpu-share", "sometimes" }, "Argument 'sometimes' not recognized. Must be one of:")]
+    public void Bad_gpu_options_are_refused(string[] options, string expected)
+    {
+        var (exit, stdout, err) = CliProcess.Run(["worker", "--join", "127.0.0.1:1", .. options]);
+        Assert.Equal(2, exit);
+        Assert.StartsWith("error: " + expected, err.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0]);
+        Assert.DoesNotContain("joining", stdout);
+    }
+
     [Theory]
     [InlineData("0,0", "--gpus: GPU 0 is named twice")]
     [InlineData("x", "--gpus: 'x' is not a GPU index")]

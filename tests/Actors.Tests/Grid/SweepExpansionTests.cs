@@ -85,16 +85,22 @@ public class SweepExpansionTests
             slots_per_gpu: 2
             cpu_slots: 3
             heartbeat_timeout: 90
+            gpu_min_free_mib: 4096
+            gpu_share: never
             experiments:
               - name: a
             """);
         Assert.Equal(Path.Combine(folder.Path, "sub", "out", "here"), sweep.Results);
         Assert.Equal(Path.Combine(folder.Path, "sub", "e.yaml"), sweep.File);
         Assert.Equal((5, 1.5, 4, 2, (int?)3, 90.0), (sweep.MaxRetries, sweep.RetryBackoffSeconds, sweep.QuarantineAfter, sweep.SlotsPerGpu, sweep.CpuSlots, sweep.HeartbeatTimeoutSeconds));
+        Assert.Equal(((long?)4096, AsRnnGrid.Actors.Sweep.Gpu.GpuShare.Never), (sweep.GpuMinFreeMiB, sweep.GpuShare));
+        var policy = AsRnnGrid.Actors.Sweep.Book.SweepPolicy.For(sweep, endWhenNoDeviceLeft: true);
+        Assert.Equal(((long?)4096, AsRnnGrid.Actors.Sweep.Gpu.GpuShare.Never), (policy.GpuMinFreeMiB, policy.GpuShare));
 
         var plain = folder.Read("plain.yaml", "experiments:\n  - name: a\n");
         Assert.Equal(Path.Combine(folder.Path, "results"), plain.Results);
         Assert.Equal((2, 30.0, 3, 2, (int?)null, 600.0), (plain.MaxRetries, plain.RetryBackoffSeconds, plain.QuarantineAfter, plain.SlotsPerGpu, plain.CpuSlots, plain.HeartbeatTimeoutSeconds));
+        Assert.Equal(((long?)null, AsRnnGrid.Actors.Sweep.Gpu.GpuShare.FreeMemory), (plain.GpuMinFreeMiB, plain.GpuShare));
     }
 
     [Fact]

@@ -58,6 +58,11 @@ public class SweepFileErrorTests
     [InlineData("slots_per_gpu: 0\n" + A, "{F}:1:16: slots_per_gpu: 0 is out of range [1, 64]")]
     [InlineData("cpu_slots: 1.5\n" + A, "{F}:1:12: cpu_slots: '1.5' is not an integer")]
     [InlineData("results: ''\n" + A, "{F}:1:10: results: expected a folder")]
+    [InlineData("gpu_min_free_mib: -1\n" + A, "{F}:1:19: gpu_min_free_mib: -1 is out of range [0, 16777216]")]
+    [InlineData("gpu_min_free_mib: 2GB\n" + A, "{F}:1:19: gpu_min_free_mib: '2GB' is not an integer")]
+    [InlineData("gpu_share: sometimes\n" + A, "{F}:1:12: gpu_share: 'sometimes' is not one of never, free-memory")]
+    [InlineData("gpu_share: [never]\n" + A, "{F}:1:12: gpu_share: expected a single value, found a list")]
+    [InlineData("gpu_shares: never\n" + A, "{F}:1:1: unknown key 'gpu_shares' (did you mean 'gpu_share'?)")]
     // names
     [InlineData("experiments:\n  - task: copy\n", "{F}:2:5: experiment has no name:")]
     [InlineData("experiments:\n  - name: a b\n", "{F}:2:11: name 'a b': use letters, digits, '_', '.' and '-' only")]

@@ -22,7 +22,7 @@ public class ValidateCommandTests
         Assert.Single(lines.SkipLast(1).Select(l => l.Length).Distinct());
         var first = rows[0].Split('|', StringSplitOptions.TrimEntries);
         Assert.Matches("^copy-[0-9a-f]{8}$", first[1]);
-        Assert.Equal(["copy", "copy", "asrnn", "16", "1e-2 / 1e-3", "300 iterations", "1"], first[2..9]);
+        Assert.Equal(["copy", "asrnn seed=1", "copy", "asrnn", "16", "1e-2 / 1e-3", "300 iterations", "1"], first[2..10]);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using AsRnnGrid.Actors.Report;
 using AsRnnGrid.Actors.Sweep;
+using AsRnnGrid.Training.Loop;
 
 namespace AsRnnGrid.Actors.Tests.Report;
 
@@ -130,8 +131,9 @@ public sealed class ReportTests(FinishedSweep sweep) : IDisposable
         var all = Joined(texts);
         Assert.Contains("iterations", all);
         Assert.Contains("training cross-entropy (nats)", all);
-        Assert.Contains("asrnn h=8 (3 seeds)", all);
-        Assert.Contains("lstm h=8 (3 seeds)", all);
+        // Rows are named by the runs' label without the seed: the model alone where only model and seed vary.
+        Assert.Contains("asrnn (3 seeds)", all);
+        Assert.Contains("lstm (3 seeds)", all);
         Assert.Contains("baseline", all);
     }
 
@@ -158,12 +160,72 @@ public sealed class ReportTests(FinishedSweep sweep) : IDisposable
         Assert.Contains("mnist &lt;16k&gt; &amp; co", text);
     }
 
+    /// <summary>
+    /// A sweep that ran before runs wrote TensorBoard events: the report writes each run's from its metrics.jsonl (by experiment
+    /// and label) and changes nothing else; a second report changes nothing at all.
+    /// </summary>
     [Fact]
-    public void The_results_folder_is_left_untouched()
+    public void The_results_folder_is_left_untouched_but_for_the_missing_tensorboard_events()
     {
-        var before = Snapshot(sweep.Results);
-        ReportBuilder.Build(sweep.Results, _out);
-        Assert.Equal(before, Snapshot(sweep.Results));
+        var results = CopyOf(sweep.Results);
+        try
+        {
+            var board = Path.Combine(results, "tensorboard");
+            var before = Snapshot(results);
+            var output = ReportBuilder.Build(results, _out);
+            Assert.Equal(before, Snapshot(results).Where(f => !f.StartsWith(board, StringComparison.Ordinal)));
+            // Every copy run that logged (the failed one and the running one's whole lines too); the MNIST runs logged nothing.
+            Assert.Equal(6, output.TensorBoardWritten);
+            Assert.Equal(["asrnn seed=1", "asrnn seed=2", "asrnn seed=3", "lstm seed=1", "lstm seed=2", "lstm seed=3"],
+                Directory.GetDirectories(Path.Combine(board, "copy")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            foreach (var run in sweep.Runs.Where(r => r.Experiment == "copy" && r.State != RunState.Running))
+                TensorBoardFiles.AssertMirrors(Path.Combine(board, "copy", $"{run.Model} seed={run.Seed}"), Path.Combine(results, run.Folder, "metrics.jsonl"));
+            Assert.Equal(FinishedSweep.RunningLines + 2, TensorBoardFiles.Read(TensorBoardFiles.SingleFile(Path.Combine(board, "copy", "lstm seed=3"))).Count);
+
+            var after = Snapshot(results);
+            Assert.Equal(0, ReportBuilder.Build(results, _out).TensorBoardWritten);
+            Assert.Equal(after, Snapshot(results));
+        }
+        finally { Directory.Delete(results, recursive: true); }
+    }
+
+    /// <summary>The sweep's labels name the rows and the TensorBoard folders; a run whose folder a train process holds is left to it.</summary>
+    [Fact]
+    public void The_sweeps_labels_name_rows_and_folders_and_a_held_run_is_left_to_its_process()
+    {
+        var results = CopyOf(sweep.Results);
+        try
+        {
+            string Label(RunStatus r) => r.Experiment == "copy" ? $"{r.Model} lr=1e-2 seed={r.Seed}" : r.Model;
+            string Configuration(RunStatus r) => r.Experiment == "copy" ? $"{r.Model} lr=1e-2" : r.Model;
+            var status = SweepStatus.Read(results)!;
+            (status with { Runs = status.Runs.Select(r => r with { Label = Label(r), ConfigurationLabel = Configuration(r) }).ToList() }).Write(results);
+            var held = sweep.Runs.First(r => r.Experiment == "copy" && r.State == RunState.Completed);
+            using (var hold = AsRnnGrid.Training.Checkpoints.ExclusiveLock.TryTake(Path.Combine(results, held.Folder, ".lock"), TimeSpan.Zero))
+            {
+                Assert.NotNull(hold);
+                Assert.Equal(5, ReportBuilder.Build(results, _out).TensorBoardWritten);
+                Assert.False(Directory.Exists(Path.Combine(results, "tensorboard", "copy", Label(held))));
+            }
+            Assert.Equal(1, ReportBuilder.Build(results, _out).TensorBoardWritten);
+            Assert.True(Directory.Exists(Path.Combine(results, "tensorboard", "copy", Label(held))));
+            var rows = CsvTable.Read(Path.Combine(_out, "summary.csv"));
+            Assert.Equal(["asrnn lr=1e-2", "lstm lr=1e-2", "asrnn", "exprnn"], rows.Select(r => r["configuration"]));
+        }
+        finally { Directory.Delete(results, recursive: true); }
+    }
+
+    static string CopyOf(string folder)
+    {
+        var copy = Directory.CreateTempSubdirectory("asrnn-report-copy-").FullName;
+        foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(folder, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+            File.SetLastWriteTimeUtc(target, File.GetLastWriteTimeUtc(file));
+        }
+        return copy;
     }
 
     [Fact]

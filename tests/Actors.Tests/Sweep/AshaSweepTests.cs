@@ -91,7 +91,7 @@ public sealed class AshaSweepTests(ITestOutputHelper output)
         Assert.Equal(0, statusExit);
         output.WriteLine(table);
         Assert.Contains("asha: loss (min) at each rung, iterations", table);
-        Assert.Contains("| rmsprop_lr=0.001 |", table);
+        Assert.Contains("| asrnn lr=0.001 ", table);
         Assert.Contains(" ↑ ", table);
         Assert.Contains(" × ", table);
 

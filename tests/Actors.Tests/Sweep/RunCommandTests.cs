@@ -137,13 +137,32 @@ public sealed class RunCommandTests(ITestOutputHelper output)
         var (statusExit, table, _) = CliProcess.Run("status", "--results", results);
         Assert.Equal(0, statusExit);
         var status = SweepStatus.Read(results)!;
-        foreach (var run in status.Runs) Assert.Contains($"| {run.Id}", table);
+        // One seed: each run is named by its model, its id beside it.
+        Assert.Equal(["asrnn", "exprnn", "lstm"], status.Runs.Select(r => r.Label));
+        foreach (var run in status.Runs) Assert.Contains($"| {run.Label,-6} | {run.Id}", table);
+        Assert.Contains("runs: completed 3  running 0  pending 0  failed 0", table);
+        Assert.Contains("60 / 60 iterations", table);
         Assert.Contains("sweep finished: 3 completed", table);
+        Assert.Equal((3, 60L, 60L, 0.0), (status.Progress!.Count(RunState.Completed), status.Progress.IterationsDone, status.Progress.IterationsPlanned, status.Progress.SecondsLeft));
 
         var (jsonExit, json, _) = CliProcess.Run("status", "--results", results, "--json");
         Assert.Equal(0, jsonExit);
         var parsed = JsonSerializer.Deserialize<SweepStatus>(json, SweepStatus.Json)!;
-        Assert.Equal(status.Runs.Select(r => (r.Id, r.State, r.Step)), parsed.Runs.Select(r => (r.Id, r.State, r.Step)));
+        Assert.Equal(status.Runs.Select(r => (r.Id, r.State, r.Step, r.Label)), parsed.Runs.Select(r => (r.Id, r.State, r.Step, r.Label)));
+
+        // Filters: by experiment and by state (typed: an unknown state or experiment is one error line).
+        var (_, completed, _) = CliProcess.Run("status", "--results", results, "--experiment", "copy", "--state", "completed");
+        Assert.All(status.Runs, r => Assert.Contains(r.Id, completed));
+        var (_, failed, _) = CliProcess.Run("status", "--results", results, "--state", "failed", "--json");
+        Assert.Empty(JsonSerializer.Deserialize<SweepStatus>(failed, SweepStatus.Json)!.Runs);
+        var (stateExit, _, stateErr) = CliProcess.Run("status", "--results", results, "--state", "done");
+        Assert.Equal((2, "error: --state: 'done' is not one of pending, retrying, running, completed, failed"), (stateExit, stateErr.Trim()));
+        var (experimentExit, _, experimentErr) = CliProcess.Run("status", "--results", results, "--experiment", "cpoy");
+        Assert.Equal((2, $"error: --experiment: {SweepStatus.PathIn(results)} holds no experiment 'cpoy' (its experiments: copy)"), (experimentExit, experimentErr.Trim()));
+
+        // Each run's TensorBoard events, by experiment and label, hold its metrics.jsonl.
+        foreach (var run in status.Runs)
+            TensorBoardFiles.AssertMirrors(Path.Combine(results, "tensorboard", "copy", run.Label!), Path.Combine(results, run.Folder, "metrics.jsonl"));
 
         var missing = Path.Combine(results, "nothing-here");
         var (badExit, _, err) = CliProcess.Run("status", "--results", missing);

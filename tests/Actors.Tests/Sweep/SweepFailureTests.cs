@@ -39,6 +39,31 @@ public sealed class SweepFailureTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_child_that_dies_of_cuda_out_of_memory_is_retried_from_its_checkpoint_without_spending_the_budget()
+    {
+        // max_retries 0 and quarantine_after 1: had the attempt counted as a failure, the run would have given up and the
+        // device been quarantined at once.
+        var notices = new List<string>();
+        var sweep = TestSweeps.CopyGrid(TestSweeps.TempResults(), ["asrnn"], [1]) with { MaxRetries = 0, QuarantineAfter = 1 };
+        var options = TestSweeps.Options(1, FaultPlan.Parse($"{sweep.Runs[0].Id}@1:oom@30"), output.WriteLine) is var o
+            ? o with { OnNotice = n => { lock (notices) notices.Add(n.Text); output.WriteLine(n.Text); } } : null;
+        SweepControl.SweepEnded ended;
+        await using (var host = SweepHost.Start(sweep, options!)) ended = await host.Ended.WaitAsync(Limit);
+        var status = SweepStatus.Read(sweep.Results)!;
+
+        Assert.Equal((SweepEnd.Finished, 1, 0), (ended.State, ended.Completed, ended.Failed));
+        var run = status.Runs.Single();
+        Assert.Equal((RunState.Completed, 2, 0), (run.State, run.Attempt, run.Failures));
+        // The child's own error line: libtorch's message as TorchSharp raises it, which `train` prints.
+        Assert.StartsWith("out-of-memory: exit code 1: error: ExternalException: CUDA out of memory. Tried to allocate 2.00 GiB.", run.Attempts[0].Outcome);
+        Assert.Equal(20, run.Attempts[1].ResumedFrom);
+        Assert.Equal("completed", run.Attempts[1].Outcome);
+        Assert.Contains(notices, n => n.StartsWith($"{run.Id} attempt 1 ran out of GPU memory: ", StringComparison.Ordinal) && n.EndsWith("(not counted against max_retries)", StringComparison.Ordinal));
+        Assert.DoesNotContain(notices, n => n.Contains("taken out of service", StringComparison.Ordinal));
+        Assert.All(status.Devices, d => Assert.Equal((DeviceState.Idle, 0), (d.State, d.ConsecutiveFailures)));
+    }
+
+    [Fact]
     public async Task A_silent_run_is_killed_after_the_heartbeat_timeout_and_retried()
     {
         var sweep = TestSweeps.CopyGrid(TestSweeps.TempResults(), ["asrnn"], [1]) with { HeartbeatTimeoutSeconds = 8 };

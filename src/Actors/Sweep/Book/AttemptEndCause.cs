@@ -22,6 +22,8 @@ public enum AttemptEndCause
     TrainerGaveBack,
     /// <summary>A restarted supervisor found the attempt still running in its ledger.</summary>
     SupervisorStopped,
+    /// <summary>The child died of CUDA out-of-memory: the GPU lacked room (other users, our own runs beside it), not the run.</summary>
+    OutOfMemory,
 }
 
 public static class AttemptEndCauses
@@ -30,14 +32,21 @@ public static class AttemptEndCauses
     public static AttemptOutcome Outcome(this AttemptEndCause cause) => cause switch
     {
         AttemptEndCause.RunFailed or AttemptEndCause.Silent => AttemptOutcome.Failed,
+        AttemptEndCause.OutOfMemory => AttemptOutcome.OutOfMemory,
         _ => AttemptOutcome.Interrupted,
     };
 
     /// <summary>It spends one of max_retries, and the retry waits out the backoff.</summary>
     public static bool SpendsRetry(this AttemptEndCause cause) => cause.Outcome() == AttemptOutcome.Failed;
 
+    /// <summary>The retry waits out a backoff (an interruption goes back to the queue at once).</summary>
+    public static bool WaitsOutBackoff(this AttemptEndCause cause) => cause.SpendsRetry() || cause == AttemptEndCause.OutOfMemory;
+
     /// <summary>It counts against the device: enough different runs failing on it in a row quarantine it.</summary>
     public static bool ChargesDevice(this AttemptEndCause cause) => cause == AttemptEndCause.RunFailed;
+
+    /// <summary>It counts towards pausing the slot: enough in a row on its device pause it for a while (never a quarantine).</summary>
+    public static bool CountsTowardsPause(this AttemptEndCause cause) => cause == AttemptEndCause.OutOfMemory;
 
     /// <summary>How a trainer's report of an ended attempt is classified (completion and a pause at a rung are not end causes).</summary>
     public static AttemptEndCause Of(SweepProtocol.RunEndOutcome outcome) => outcome switch
@@ -45,6 +54,7 @@ public static class AttemptEndCauses
         SweepProtocol.RunEndOutcome.Failed => AttemptEndCause.RunFailed,
         SweepProtocol.RunEndOutcome.Stopped => AttemptEndCause.Stopped,
         SweepProtocol.RunEndOutcome.Requeue => AttemptEndCause.Requeued,
+        SweepProtocol.RunEndOutcome.OutOfMemory => AttemptEndCause.OutOfMemory,
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "a completed or paused attempt has no end cause"),
     };
 }

@@ -64,6 +64,21 @@ public sealed class BookRun(string id, string experiment)
     public double? IterationsPerSecond { get; internal set; }
     public double? Elapsed { get; internal set; }
 
+    /// <summary>
+    /// Its latest ended attempts that ran out of GPU memory, one after another (the running one, not ended yet, aside):
+    /// journalled, so a restart keeps the count.
+    /// </summary>
+    public int OutOfMemoryInARow
+    {
+        get
+        {
+            int i = Attempts.Count - 1, count = 0;
+            while (i >= 0 && Attempts[i].Outcome is null) i--;
+            for (; i >= 0 && Attempts[i].Outcome == AttemptOutcome.OutOfMemory; i--) count++;
+            return count;
+        }
+    }
+
     internal AttemptRecord? AttemptNumber(int attempt)
     {
         for (int i = Attempts.Count - 1; i >= 0; i--)

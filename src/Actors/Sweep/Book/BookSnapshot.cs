@@ -15,11 +15,14 @@ public sealed record BookSnapshot(
     [property: JsonPropertyName("Quarantines")] IReadOnlyList<DeviceQuarantined> Quarantines,
     [property: JsonPropertyName("Rungs")] IReadOnlyList<RunRungsSnapshot> Rungs) : ISweepMessage
 {
-    /// <summary>2: <see cref="Rungs"/> (early stopping) is new; a version-1 snapshot reads with none.</summary>
-    public const int Version = 2;
+    /// <summary>
+    /// 2: an attempt's outcome may be out-of-memory (ledger version 3). 3: <see cref="Rungs"/> (early stopping) is new
+    /// (ledger version 4). Versions 1 and 2 read with no rung results (<see cref="WithoutRungs"/>).
+    /// </summary>
+    public const int Version = 3;
 
-    /// <summary>Version 1's shape, read into today's.</summary>
-    public sealed record V1(
+    /// <summary>Versions 1 and 2's shape, read into today's.</summary>
+    public sealed record WithoutRungs(
         [property: JsonPropertyName("Runs")] IReadOnlyList<RunSnapshot> Runs,
         [property: JsonPropertyName("Quarantines")] IReadOnlyList<DeviceQuarantined> Quarantines)
     {

@@ -25,5 +25,7 @@ public sealed class DeviceHealth
     public HashSet<string> FailedRunsInARow { get; } = new(StringComparer.Ordinal);
     /// <summary>Journalled: the event that took the device out of service, until one puts it back.</summary>
     public DeviceQuarantined? Quarantine { get; internal set; }
+    /// <summary>Live: attempts that ran out of memory on it in a row (a completion or a failure of a run ends the row, a slot's pause starts a new one).</summary>
+    public int OutOfMemoryInARow { get; internal set; }
     public bool Quarantined => Quarantine is not null;
 }

@@ -1,3 +1,5 @@
+using AsRnnGrid.Actors.Sweep.Gpu;
+
 namespace AsRnnGrid.Actors.Sweep.Book;
 
 /// <summary>
@@ -17,8 +19,17 @@ public static class LiveEvents
 
     public sealed record TrainerJoined(TrainerId Trainer, SlotAddress Address, DateTime At) : ILiveEvent;
 
-    /// <summary>The trainer asked for work.</summary>
-    public sealed record TrainerWaiting(TrainerId Trainer) : ILiveEvent;
+    /// <summary>The trainer asked for work, with its GPU's reading and its worker's GPU options (null for a CPU slot).</summary>
+    public sealed record TrainerWaiting(TrainerId Trainer, GpuReading? Gpu = null, GpuOptions? GpuOptions = null) : ILiveEvent;
+
+    /// <summary>A waiting trainer read its GPU again.</summary>
+    public sealed record TrainerGpuRead(TrainerId Trainer, GpuReading Gpu) : ILiveEvent;
+
+    /// <summary>The trainer's GPU lacks room for the run it would take next: it waits (<paramref name="Began"/>: it was not waiting for room before).</summary>
+    public sealed record SlotWaitsForRoom(TrainerId Trainer, string Shortfall, bool Began) : ILiveEvent;
+
+    /// <summary>Nothing waits for the trainer any more: it no longer waits for room, only for work.</summary>
+    public sealed record SlotRoomWaitOver(TrainerId Trainer) : ILiveEvent;
 
     public sealed record TrainerLeft(TrainerId Trainer) : ILiveEvent;
 
@@ -48,6 +59,12 @@ public static class LiveEvents
 
     /// <summary>A run completed on the device: the count towards quarantine starts again.</summary>
     public sealed record DeviceFailuresCleared(DeviceId Device) : ILiveEvent;
+
+    /// <summary>An attempt ran out of GPU memory on the device (towards pausing a slot: such attempts in a row).</summary>
+    public sealed record DeviceOutOfMemoryCounted(DeviceId Device) : ILiveEvent;
+
+    /// <summary>The trainer takes no run until <paramref name="Until"/>; its device's count of out-of-memory attempts starts again.</summary>
+    public sealed record SlotPaused(TrainerId Trainer, DateTime Until, string Reason) : ILiveEvent;
 
     public sealed record SweepStopping(string Reason) : ILiveEvent;
 }

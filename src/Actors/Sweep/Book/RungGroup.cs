@@ -14,7 +14,7 @@ public sealed class RungGroup(RungLadder ladder, IReadOnlyList<BookRun> runs, IR
     public IReadOnlyList<BookRun> Runs { get; } = runs;
     /// <summary>Its runs' rungs, before their end (they share a length).</summary>
     public IReadOnlyList<TrainingPoint> Rungs { get; } = rungs;
-    /// <summary>The options in which it differs from the experiment's other configurations ("hidden_size=32, rmsprop_lr=0.001").</summary>
+    /// <summary>Its name: its runs' label without the seed ("asrnn h=32 lr=1e-3"; with `seeds: each`, the run's label).</summary>
     public string Label { get; internal set; } = "";
     public int PlanIndex => Runs[0].PlanIndex;
 

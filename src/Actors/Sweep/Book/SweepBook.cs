@@ -1,4 +1,5 @@
 using AsRnnGrid.Actors.Grid;
+using AsRnnGrid.Actors.Sweep.Gpu;
 using AsRnnGrid.Training.Configuration;
 using static AsRnnGrid.Actors.Sweep.Book.BookCommands;
 using static AsRnnGrid.Actors.Sweep.Book.LiveEvents;
@@ -16,10 +17,14 @@ namespace AsRnnGrid.Actors.Sweep.Book;
 /// <see cref="Apply"/> gives a restarted supervisor back every run, attempt and quarantined device.
 /// <para>
 /// Policy: a run is handed to a trainer that waits for work, in sweep-file order, once it is pending and its backoff has
-/// passed, unless the trainer's device is quarantined (<see cref="NextRunFor"/>). An attempt that fails spends one of
-/// max_retries and waits retry_backoff × 2^(failures − 1) before it is retried from its checkpoint; past max_retries the
-/// run is failed and the sweep goes on. An interruption (a stop, a lost trainer or node, a restart of the supervisor)
-/// spends nothing (<see cref="AttemptEndCause"/>). A device on which quarantine_after different runs failed in a row
+/// passed, unless the trainer's device is quarantined or its slot paused (<see cref="Dispatch"/>), and only when the
+/// trainer's GPU has room for it (<see cref="GpuRoom"/>: else the slot waits, visibly, and the run stays for others). An
+/// attempt that fails spends one of max_retries and waits retry_backoff × 2^(failures − 1) before it is retried from its
+/// checkpoint; past max_retries the run is failed and the sweep goes on. An interruption (a stop, a lost trainer or node,
+/// a restart of the supervisor) spends nothing (<see cref="AttemptEndCause"/>). An attempt that ran out of GPU memory
+/// spends nothing and counts nothing towards quarantine, but waits out the same backoff (doubled for each such attempt of
+/// the run in a row, at most the pause); after OutOfMemoryInARow (3) of them in a row on one device the slot of the last
+/// one is paused for a while. A device on which quarantine_after different runs failed in a row
 /// (no run completing there in between) is quarantined until `--clear-quarantine`. A running attempt not heard of for
 /// 1.5 × heartbeat_timeout is stopped and failed. The sweep ends finished (every run completed, failed or stopped early),
 /// stopped (asked, and nothing runs any more) or stalled (nothing runs and every trainer's device is quarantined).
@@ -45,6 +50,8 @@ public sealed class SweepBook
     readonly RunQueue _queue = new();
     /// <summary>Running attempts with their trainer: what heartbeats and a stop look at.</summary>
     readonly HashSet<BookRun> _held = [];
+    /// <summary>Waiting trainers whose GPU lacked room for the run they would take.</summary>
+    readonly HashSet<TrainerId> _roomWaiting = [];
     readonly int[] _counts = new int[Enum.GetValues<RunState>().Length];
     readonly List<RungLadder> _ladders = [];
     DateTime _lastJoin = DateTime.MinValue;
@@ -73,25 +80,19 @@ public sealed class SweepBook
             var groups = experiment
                 .GroupBy(r => settings.Seeds == SeedGrouping.Mean ? ConfigHash.Compute(r.Plan!.Config with { RandomSeed = 0 }) : r.Id)
                 .Select(g => g.ToList()).ToList();
-            var labels = ConfigurationLabels(groups.Select(g => g[0].Plan!.Config).ToList(), settings.Seeds == SeedGrouping.Each);
             for (int i = 0; i < groups.Count; i++)
             {
-                var group = new RungGroup(ladder, groups[i], settings.Rungs(groups[i][0].Plan!.Config)) { Label = labels[i] };
+                // Named as the sweep names it: the runs' label without the seed, or with it where each run ranks alone.
+                var label = groups[i][0].Plan!.Label;
+                var group = new RungGroup(ladder, groups[i], settings.Rungs(groups[i][0].Plan!.Config))
+                {
+                    Label = settings.Seeds == SeedGrouping.Mean ? label.Configuration : label.Text,
+                };
                 foreach (var run in groups[i]) run.Group = group;
                 ladder.Add(group);
             }
             _ladders.Add(ladder);
         }
-    }
-
-    /// <summary>What tells each configuration apart: the trajectory options whose value differs between them ("hidden_size=16, rmsprop_lr=0.001").</summary>
-    static string[] ConfigurationLabels(IReadOnlyList<RunConfig> configs, bool withSeed)
-    {
-        var keys = configs.Select(ConfigHash.TrajectoryKeys).ToList();
-        var varying = keys[0].Keys.Where(k => (withSeed || k != "random_seed") && keys.Any(d => d.GetValueOrDefault(k) != keys[0][k])).ToList();
-        var order = TrainOption.All.Select(o => o.Name).ToList();
-        varying.Sort((a, b) => order.IndexOf(a).CompareTo(order.IndexOf(b)));
-        return keys.Select(d => varying.Count == 0 ? "(one configuration)" : string.Join(", ", varying.Select(k => $"{k}={d.GetValueOrDefault(k)}"))).ToArray();
     }
 
     /// <summary>The book a restarted supervisor starts from: this plan and the journalled state of a snapshot (the events after it are applied next).</summary>
@@ -177,6 +178,7 @@ public sealed class SweepBook
     {
         Recover r => Recovery(r),
         FromTrainer { Message: RequestWork m } t => TrainerReady(t.Trainer, m, now),
+        FromTrainer { Message: GpuChanged m } t => _trainers.GetValueOrDefault(t.Trainer) is { Waiting: true } ? [new TrainerGpuRead(t.Trainer, m.Gpu)] : [],
         FromTrainer { Message: RunProgress m } t => Report(t.Trainer, m.RunId, m.Attempt, _ => [new RunProgressed(m, now)]),
         FromTrainer { Message: SweepProtocol.RunResumed m } t => Report(t.Trainer, m.RunId, m.Attempt,
             _ => [new LedgerEvents.RunResumed(m.RunId, m.Attempt, m.Step), new RunHeard(m.RunId, now, m.Step)]),
@@ -233,7 +235,7 @@ public sealed class SweepBook
         else if (HeldBy(slot) is { } stale)
             // It asks for work while the book still has it on a run: its report was lost (a restart of either side).
             events.AddRange(EndAttempt(stale, AttemptEndCause.TrainerGaveBack, "the trainer gave up the run without a report", slot, now));
-        events.Add(new TrainerWaiting(trainer));
+        events.Add(new TrainerWaiting(trainer, m.Gpu, m.GpuOptions));
         return events;
     }
 
@@ -276,6 +278,19 @@ public sealed class SweepBook
                 var backoff = Policy.Backoff(failures);
                 events.Add(new RetryScheduled(run.Id, now + backoff, backoff));
             }
+        }
+        else if (cause.WaitsOutBackoff())
+        {
+            var backoff = Policy.OutOfMemoryBackoff(run.OutOfMemoryInARow + 1);
+            events.Add(new RetryScheduled(run.Id, now + backoff, backoff));
+        }
+        if (cause.CountsTowardsPause() && slot is not null)
+        {
+            var device = slot.Address.DeviceId;
+            int count = (_devices.GetValueOrDefault(device)?.OutOfMemoryInARow ?? 0) + 1;
+            events.Add(new DeviceOutOfMemoryCounted(device));
+            if (count >= Policy.OutOfMemoryInARow)
+                events.Add(new SlotPaused(slot.Id, now + Policy.OutOfMemoryPause, $"{count} attempts in a row ran out of GPU memory on {device.Device}"));
         }
         if (cause.ChargesDevice() && slot is not null && _devices.GetValueOrDefault(slot.Address.DeviceId) is not { Quarantined: true } )
         {
@@ -349,22 +364,40 @@ public sealed class SweepBook
             promotions = all;
         }
         bool handedOut = false;
-        if (!Stopping && _waiting.Count > 0 && _queue.ReadyCount + due.Count + promotions.Count + _queue.Fresh.Count > 0)
+        int candidates = _queue.ReadyCount + due.Count + promotions.Count + _queue.Fresh.Count;
+        if (!Stopping && _waiting.Count > 0 && candidates > 0)
         {
             var dispatch = new Dispatch(this, due, promotions);
             foreach (var waiting in _waiting)
             {
                 var slot = _trainers[new TrainerId(waiting)];
-                if (IsQuarantined(slot.Address.DeviceId)) continue;
-                if (dispatch.Next(events) is not { } next) break;
+                if (IsQuarantined(slot.Address.DeviceId) || slot.PausedAt(now)) continue;
+                if (dispatch.Peek() is not { } next) break;
+                if (RoomFor(slot, next) is { } shortfall)
+                {
+                    // The run stays for the next slot; this one waits until its GPU has room.
+                    if (shortfall != slot.RoomShortfall) events.Add(new SlotWaitsForRoom(slot.Id, shortfall, slot.RoomShortfall is null));
+                    continue;
+                }
+                dispatch.Take(events);
                 int attempt = next.Attempt + 1;
                 events.Add(new RunStarted(next.Id, attempt, slot.Address.Node, slot.Address.Label, new DateTimeOffset(now)));
                 events.Add(new RunHandedOut(next.Id, attempt, slot.Id, now, PauseTarget(next)));
                 handedOut = true;
             }
         }
+        else if (_roomWaiting.Count > 0 && candidates == 0)
+            foreach (var trainer in _roomWaiting.OrderBy(t => t.Value)) events.Add(new SlotRoomWaitOver(trainer));
         if (!handedOut && End(now, stopping) is { } end) events.Add(end);
         return events;
+    }
+
+    /// <summary>Null where the slot's GPU has room for the run (always for a CPU slot); else why not.</summary>
+    string? RoomFor(TrainerSlot slot, BookRun run)
+    {
+        if (slot.Gpu is null) return null;
+        var need = GpuNeed.MiB(run.Plan!.Config, slot.GpuOptions?.MinFreeMiB ?? Policy.GpuMinFreeMiB, Policy.GpuPeaksMiB);
+        return GpuRoom.Shortfall(slot.Gpu, need, slot.GpuOptions?.Share ?? Policy.GpuShare);
     }
 
     /// <summary>Early stopping's next rung for the run's next attempt, with the metric to report there; null: to its end.</summary>
@@ -372,19 +405,29 @@ public sealed class SweepBook
         RungLadder.NextRung(run) is { } rung ? new RungTarget(rung, run.Group!.Ladder.Settings.Metric) : null;
 
     /// <summary>
-    /// The choice of the next run for each free slot of one decision, each run once: first the pending runs in sweep-file order
-    /// (a retry whose backoff has just ended among them; of early-stopping experiments, only configurations already begun),
-    /// then a promotion (its runs promoted together, its first run handed out, the others next), then the first run of an
-    /// early-stopping configuration not yet begun (its other runs next).
+    /// The choice of the next run for each free slot of one decision (slots on a quarantined device or paused take none), each
+    /// run once: first the pending runs in sweep-file order (a retry whose backoff has just ended among them; of early-stopping
+    /// experiments, only configurations already begun), then a promotion (its runs promoted together, its first run handed
+    /// out, the others next), then the first run of an early-stopping configuration not yet begun (its other runs next).
+    /// <see cref="Peek"/> names the candidate; only <see cref="Take"/> decides it (a slot whose GPU lacks room leaves it to the next).
     /// </summary>
     sealed class Dispatch(SweepBook book, IReadOnlyList<int> due, IReadOnlyList<RungDecision> promotions)
     {
+        enum Source { Queue, Promotion, Fresh }
+
         readonly HashSet<int> _taken = [];
         /// <summary>Runs of configurations this decision promoted or began, not yet handed out.</summary>
         readonly SortedSet<int> _released = [];
         int _promotion;
+        (int Index, Source From)? _peeked;
 
-        public BookRun? Next(List<IBookEvent> events)
+        public BookRun? Peek()
+        {
+            _peeked = Candidate();
+            return _peeked is { } p ? book._plan[p.Index] : null;
+        }
+
+        (int, Source)? Candidate()
         {
             int best = -1;
             foreach (var i in book._queue.Ready)
@@ -392,7 +435,19 @@ public sealed class SweepBook
             foreach (var i in due)
                 if (!_taken.Contains(i)) { if (best < 0 || i < best) best = i; break; }
             if (_released.Count > 0 && (best < 0 || _released.Min < best)) best = _released.Min;
-            if (best < 0 && _promotion < promotions.Count)
+            if (best >= 0) return (best, Source.Queue);
+            if (_promotion < promotions.Count) return (promotions[_promotion].Group.PlanIndex, Source.Promotion);
+            foreach (var i in book._queue.Fresh)
+                if (!_taken.Contains(i)) return (i, Source.Fresh);
+            return null;
+        }
+
+        /// <summary>The candidate <see cref="Peek"/> named goes out: a promotion's events, and its configuration's other runs next.</summary>
+        public void Take(List<IBookEvent> events)
+        {
+            var (index, from) = _peeked ?? throw new InvalidOperationException("nothing peeked");
+            _peeked = null;
+            if (from == Source.Promotion)
             {
                 var promotion = promotions[_promotion++];
                 foreach (var run in promotion.Group.Runs)
@@ -400,20 +455,12 @@ public sealed class SweepBook
                     events.Add(new RunPromoted(run.Id, promotion.Rung, promotion.Reason));
                     _released.Add(run.PlanIndex);
                 }
-                best = _released.Min;
             }
-            if (best < 0)
-            {
-                foreach (var i in book._queue.Fresh)
-                    if (!_taken.Contains(i)) { best = i; break; }
-                if (best >= 0)
-                    foreach (var run in book._plan[best].Group!.Runs)
-                        if (run.State == RunState.Pending && run.PlanIndex != best) _released.Add(run.PlanIndex);
-            }
-            if (best < 0) return null;
-            _taken.Add(best);
-            _released.Remove(best);
-            return book._plan[best];
+            else if (from == Source.Fresh)
+                foreach (var run in book._plan[index].Group!.Runs)
+                    if (run.State == RunState.Pending) _released.Add(run.PlanIndex);
+            _taken.Add(index);
+            _released.Remove(index);
         }
     }
 
@@ -590,16 +637,40 @@ public sealed class SweepBook
                 var slot = _trainers[w.Trainer];
                 if (slot.Gone) break;
                 slot.Waiting = true;
+                (slot.Gpu, slot.GpuOptions) = (w.Gpu, w.GpuOptions);
                 _waiting.Add(w.Trainer.Value);
                 break;
             }
+            case TrainerGpuRead r:
+                _trainers[r.Trainer].Gpu = r.Gpu;
+                break;
+            case SlotWaitsForRoom w:
+                _trainers[w.Trainer].RoomShortfall = w.Shortfall;
+                _roomWaiting.Add(w.Trainer);
+                break;
+            case SlotRoomWaitOver o:
+                _trainers[o.Trainer].RoomShortfall = null;
+                _roomWaiting.Remove(o.Trainer);
+                break;
+            case SlotPaused p:
+            {
+                var slot = _trainers[p.Trainer];
+                (slot.PausedUntil, slot.PauseReason) = (p.Until, p.Reason);
+                Health(slot.Address.DeviceId).OutOfMemoryInARow = 0;
+                break;
+            }
+            case DeviceOutOfMemoryCounted o:
+                Health(o.Device).OutOfMemoryInARow++;
+                break;
             case TrainerLeft l:
             {
                 var slot = _trainers[l.Trainer];
                 slot.Gone = true;
                 slot.Waiting = false;
                 slot.Run = null;
+                slot.RoomShortfall = null;
                 _waiting.Remove(l.Trainer.Value);
+                _roomWaiting.Remove(l.Trainer);
                 // Its node's new trainer for the slot may have registered first: then nothing is gone.
                 if (_trainers.Values.Any(t => !t.Gone && t.Address == slot.Address)) _trainers.Remove(l.Trainer);
                 break;
@@ -613,7 +684,9 @@ public sealed class SweepBook
                 _held.Add(run);
                 slot.Run = run.Id;
                 slot.Waiting = false;
+                slot.RoomShortfall = null;
                 _waiting.Remove(h.Trainer.Value);
+                _roomWaiting.Remove(h.Trainer);
                 break;
             }
             case RunProgressed { Report: var p } progressed:
@@ -651,10 +724,18 @@ public sealed class SweepBook
                 break;
             }
             case DeviceFailureCounted f:
-                Health(f.Device).FailedRunsInARow.Add(f.RunId);
+            {
+                var health = Health(f.Device);
+                health.FailedRunsInARow.Add(f.RunId);
+                health.OutOfMemoryInARow = 0;
                 break;
+            }
             case DeviceFailuresCleared c:
-                _devices.GetValueOrDefault(c.Device)?.FailedRunsInARow.Clear();
+                if (_devices.GetValueOrDefault(c.Device) is { } completedOn)
+                {
+                    completedOn.FailedRunsInARow.Clear();
+                    completedOn.OutOfMemoryInARow = 0;
+                }
                 break;
             case SweepStopping:
                 Stopping = true;

@@ -14,8 +14,13 @@ public static class SweepNotices
         LedgerEvents.RunResumed r => $"{r.RunId} resumed from step {r.Step} (attempt {r.Attempt})",
         RunCompleted c => $"{c.RunId} completed: {Describe(c.Summary)}",
         AttemptEnded { Outcome: AttemptOutcome.Interrupted } a => $"{a.RunId} back in the queue: {a.Reason}",
+        RetryScheduled r when book.Find(r.RunId) is { } run && run.OutOfMemoryInARow > 0 =>
+            $"{run.Id} attempt {run.Attempt} ran out of GPU memory: {run.Reason}; retried in {r.Backoff.TotalSeconds:0.#} s (not counted against max_retries)",
         RetryScheduled r when book.Find(r.RunId) is { } run =>
             $"{run.Id} attempt {run.Attempt} failed: {run.Reason}; retry {run.Failures} of {book.Policy.MaxRetries} in {r.Backoff.TotalSeconds:0.#} s",
+        SlotWaitsForRoom { Began: true } w when book.Trainer(w.Trainer) is { } slot => $"{slot.Address.Node} {slot.Address.Label}: {w.Shortfall}, waiting",
+        SlotPaused p when book.Trainer(p.Trainer) is { } slot =>
+            $"{slot.Address.Node} {slot.Address.Label} paused for {book.Policy.OutOfMemoryPause.TotalMinutes:0.#} min: {p.Reason}",
         RunGaveUp g when book.Find(g.RunId) is { } run => $"{run.Id} failed after {run.Failures} attempts: {g.Reason}",
         DeviceQuarantined q => $"device {q.Device} of {q.Node} taken out of service: {q.Reason}",
         QuarantineCleared q => $"device {q.Device} of {q.Machine} back in service ({q.Reason})",

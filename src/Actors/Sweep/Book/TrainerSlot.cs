@@ -1,3 +1,5 @@
+using AsRnnGrid.Actors.Sweep.Gpu;
+
 namespace AsRnnGrid.Actors.Sweep.Book;
 
 /// <summary>
@@ -26,4 +28,15 @@ public sealed class TrainerSlot(TrainerId id, SlotAddress address)
     public bool Waiting { get; internal set; }
     /// <summary>Lost (its actor stopped): kept for `status` until a trainer of the same slot registers.</summary>
     public bool Gone { get; internal set; }
+    /// <summary>Its GPU as its node read it last (sent with its request for work and while it waits); null for a CPU slot.</summary>
+    public GpuReading? Gpu { get; internal set; }
+    /// <summary>Its worker's own gpu_min_free_mib and gpu_share.</summary>
+    public GpuOptions? GpuOptions { get; internal set; }
+    /// <summary>Why its GPU lacks room for the run it would take next ("GPU 1: 812 MiB free, 2048 needed"); null when it has room or nothing waits.</summary>
+    public string? RoomShortfall { get; internal set; }
+    /// <summary>Runs ran out of GPU memory on its device too often in a row: it takes no run before this time.</summary>
+    public DateTime? PausedUntil { get; internal set; }
+    public string? PauseReason { get; internal set; }
+
+    public bool PausedAt(DateTime now) => PausedUntil is { } until && now < until;
 }

@@ -17,10 +17,15 @@ namespace AsRnnGrid.Actors.Tests.Sweep.Book;
 public sealed class AshaTests
 {
     /// <summary>Configurations c = 0.. (rmsprop_lr 0.001 (c + 1)) × seeds 1..; 90 iterations: rungs at 10 and 30 with reduction 3.</summary>
-    static IReadOnlyList<PlannedRun> Grid(int configs, int seeds, string experiment = "copy") =>
-        Enumerable.Range(0, configs).SelectMany(c => Enumerable.Range(1, seeds).Select(s => TestSweeps.Run(experiment,
+    static IReadOnlyList<PlannedRun> Grid(int configs, int seeds, string experiment = "copy")
+    {
+        var runs = Enumerable.Range(0, configs).SelectMany(c => Enumerable.Range(1, seeds).Select(s => TestSweeps.Run(experiment,
             TestSweeps.TinyCopy("asrnn", s, 90).Select(kv => kv.Key == "rmsprop_lr" ? new KeyValuePair<string, string>(kv.Key, (0.001 * (c + 1)).ToString("R", CultureInfo.InvariantCulture)) : kv).ToArray())))
-            .ToArray();
+            .ToList();
+        // Labelled as a sweep file's runs are: by what varies.
+        var labels = RunLabels.FromConfigs(runs.Select(r => (r.Id, r.Config)).ToList());
+        return runs.Select((r, i) => r with { Label = labels[i] }).ToArray();
+    }
 
     static EarlyStopping Asha(int reduction = 3, SeedGrouping seeds = SeedGrouping.Mean) =>
         new(PointMetric.Loss, MetricMode.Min, new TrainingPoint(10, TrainingUnit.Iterations), reduction, seeds);
@@ -137,7 +142,7 @@ public sealed class AshaTests
         var table = Assert.Single(status.RungTables!);
         Assert.Equal(("copy", "loss", "min", 3, "mean", "iterations"), (table.Experiment, table.Metric, table.Mode, table.Reduction, table.Seeds, table.Unit));
         Assert.Equal([10L, 30L], table.Rungs);
-        Assert.Equal(["rmsprop_lr=0.001", "rmsprop_lr=0.002", "rmsprop_lr=0.003"], table.Configurations.Select(c => c.Label));
+        Assert.Equal(["asrnn lr=0.001", "asrnn lr=0.002", "asrnn lr=0.003"], table.Configurations.Select(c => c.Label));
         Assert.Equal([h.Id(0), h.Id(1)], table.Configurations[0].Runs);
         // Configuration 2 (the best at 10) was promoted and its runs are on their way to 30; the rung is complete, so 0 and 1 stopped.
         Assert.Equal(1.0 + 0.001 + 0.0005, table.Configurations[0].Values[0]!.Value, 12);
@@ -180,7 +185,7 @@ public sealed class AshaTests
         var h = new BookHarness(Grid(2, 3), Policy(Asha(seeds: SeedGrouping.Each)));
         var table = Assert.Single(StatusSnapshot.Of(h.Book, "x.yaml", DateTimeOffset.UnixEpoch).RungTables!);
         Assert.Equal(6, table.Configurations.Count);
-        Assert.Equal("rmsprop_lr=0.001, random_seed=2", table.Configurations[1].Label);
+        Assert.Equal("asrnn lr=0.001 seed=2", table.Configurations[1].Label);
         // Each run is a configuration of its own: the first three results rank the best 1 of 3 on at once.
         h.Ready(1);
         var loss = Losses(3);

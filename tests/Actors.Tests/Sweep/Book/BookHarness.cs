@@ -1,6 +1,7 @@
 using AsRnnGrid.Actors.Grid;
 using AsRnnGrid.Actors.Sweep;
 using AsRnnGrid.Actors.Sweep.Book;
+using AsRnnGrid.Actors.Sweep.Gpu;
 using static AsRnnGrid.Actors.Sweep.Book.BookCommands;
 using static AsRnnGrid.Actors.Sweep.LedgerEvents;
 using static AsRnnGrid.Actors.Sweep.SweepProtocol;
@@ -79,6 +80,18 @@ public sealed class BookHarness
 
     public List<IBookEvent> Ready(int trainer, string node = "gpu-a:4053", string device = "cuda:0", int slot = 0) =>
         Handle(new FromTrainer(new TrainerId(trainer), new RequestWork(node, device, slot, "")));
+
+    /// <summary>A GPU slot asks for work with its node's reading of its GPU and its worker's own options.</summary>
+    public List<IBookEvent> ReadyOnGpu(int trainer, GpuReading gpu, GpuOptions? options = null, string node = "gpu-a:4053", string device = "cuda:0", int slot = 0) =>
+        Handle(new FromTrainer(new TrainerId(trainer), new RequestWork(node, device, slot, "", gpu, options ?? GpuOptions.None)));
+
+    /// <summary>A waiting GPU slot read its GPU again.</summary>
+    public List<IBookEvent> GpuChanged(int trainer, GpuReading gpu) =>
+        Handle(new FromTrainer(new TrainerId(trainer), new SweepProtocol.GpuChanged(gpu)));
+
+    /// <summary>A reading of nvidia-smi's GPU <paramref name="index"/> with this much free memory and these other users.</summary>
+    public static GpuReading Gpu(long freeMiB, int index = 0, params GpuUser[] others) =>
+        new($"GPU {index}", GpuReadingState.Measured, freeMiB, 81559, others, null);
 
     public List<IBookEvent> Ends(int trainer, int run, RunEndOutcome outcome, string? reason = null, int? attempt = null) =>
         Handle(new FromTrainer(new TrainerId(trainer), new RunEnded(Id(run), attempt ?? Run(run).Attempt, outcome, reason,

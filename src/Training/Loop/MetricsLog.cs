@@ -1,8 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using AsRnnGrid.Training.Loop;
 
-namespace AsRnnGrid.Actors.Report;
+namespace AsRnnGrid.Training.Loop;
 
 /// <summary>
 /// Reads a metrics.jsonl that its run may still be appending to: opened for sharing (the writer keeps it open),
