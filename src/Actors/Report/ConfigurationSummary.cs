@@ -47,7 +47,7 @@ public sealed record ConfigurationSummary
 
     static long LastStep(ReportRun r) => r.Points.Count > 0 ? r.Points[^1].Step : 0;
 
-    /// <summary>Every run stopped early (none ran its whole length): the figure draws it dashed, to where it stopped.</summary>
+    /// <summary>Every run stopped early (none ran its whole length): the figure draws it dotted, to where it stopped.</summary>
     public bool StoppedEarly => Runs.All(r => r.State == "stopped early");
 
     /// <summary>The last step any of its runs logged.</summary>
