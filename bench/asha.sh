@@ -4,7 +4,7 @@
 # side: the iterations each spent (the steps every run trained, summed), its wall time, and whether the best configuration
 # (the lowest mean final cross-entropy over the seeds, among the configurations whose runs all completed) is the same.
 # Writes bench/out/bench-asha.{txt,json} (or under $OUT) and keeps both results folders there. NO_BUILD=1 runs the existing
-# Release build. About 6 minutes on a 2-core VM shared with other jobs (README: the figures).
+# Release build. 2 to 6 minutes on the 2-core development VM, depending on what else runs there (README: the figures).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

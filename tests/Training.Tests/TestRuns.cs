@@ -45,13 +45,7 @@ public static class TestRuns
     }
 
     /// <summary>metrics.jsonl with its timing fields removed (the only fields allowed to differ).</summary>
-    public static string[] MetricsWithoutTime(string folder) => File.ReadAllLines(Path.Combine(folder, "metrics.jsonl"))
-        .Select(line =>
-        {
-            var o = JsonNode.Parse(line)!.AsObject();
-            foreach (var field in MetricsPoint.TimingFields) o.Remove(field);
-            return o.ToJsonString();
-        }).ToArray();
+    public static string[] MetricsWithoutTime(string folder) => MetricsLines.WithoutTime(Path.Combine(folder, "metrics.jsonl"));
 
     /// <summary>The serialised model of the newest checkpoint: equal bytes mean bit-identical parameters and buffers.</summary>
     public static byte[] FinalModelBytes(string folder)

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AsRnnGrid.Actors.Sweep;
 using AsRnnGrid.Training.Configuration;
 using AsRnnGrid.Training.Loop;
@@ -50,15 +49,6 @@ public sealed class AshaSweepTests(ITestOutputHelper output)
 
     /// <summary>`asrnn-grid ARGS` to its end: an early-stopping sweep starts a process per rung, which on a loaded machine takes a while.</summary>
     static (int Exit, string Out, string Err) Run(params string[] args) => CliProcess.RunWithin(TimeSpan.FromMinutes(6), null, args);
-
-    /// <summary>metrics.jsonl without the fields that time a run (the only ones allowed to differ).</summary>
-    static string[] MetricsWithoutTime(string file) => File.ReadAllLines(file)
-        .Select(line =>
-        {
-            var o = JsonNode.Parse(line)!.AsObject();
-            foreach (var field in MetricsPoint.TimingFields) o.Remove(field);
-            return o.ToJsonString();
-        }).ToArray();
 
     [Fact]
     public async Task A_supervisor_killed_between_rungs_decides_as_one_never_killed_and_no_early_stop_finishes_every_run_exactly()
@@ -113,7 +103,7 @@ public sealed class AshaSweepTests(ITestOutputHelper output)
             var config = RunYaml.Read(Path.Combine(folder, RunYaml.FileName));
             var straight = Directory.CreateTempSubdirectory("asrnn-asha-straight-").FullName;
             Assert.Equal("completed", new TrainingRun(config with { Device = "cpu" }, straight, new Quiet()).Run(CancellationToken.None).Status);
-            Assert.Equal(MetricsWithoutTime(Path.Combine(straight, "metrics.jsonl")), MetricsWithoutTime(Path.Combine(folder, "metrics.jsonl")));
+            Assert.Equal(MetricsLines.WithoutTime(Path.Combine(straight, "metrics.jsonl")), MetricsLines.WithoutTime(Path.Combine(folder, "metrics.jsonl")));
             // Paused at a rung at least once: its first attempt ended so.
             Assert.Equal("paused: at 40 iterations", run.Attempts[0].Outcome);
         }
