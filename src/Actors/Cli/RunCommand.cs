@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AsRnnGrid.Actors.Cluster;
 using AsRnnGrid.Actors.Grid;
 using AsRnnGrid.Actors.Sweep;
 using AsRnnGrid.Training.Checkpoints;
@@ -38,6 +39,8 @@ public static class RunCommand
         command.Options.Add(noEarlyStop);
         var noLocalTrainers = new Option<bool>("--no-local-trainers") { Description = "run only the supervisor here; workers (`asrnn-grid worker --join`) train" };
         command.Options.Add(noLocalTrainers);
+        var rotateKey = new Option<bool>("--rotate-key") { Description = "a new key and certificate for the sweep (and a new token) before it starts: workers holding the old key are refused" };
+        command.Options.Add(rotateKey);
         var node = new NodeOptions(command, defaultPort: 0);
         command.SetAction(parsed =>
         {
@@ -53,13 +56,14 @@ public static class RunCommand
                 NoLocalTrainers = parsed.GetValue(noLocalTrainers),
                 Endpoint = node.Endpoint(parsed),
                 DownAfter = node.DownAfter(parsed),
+                InsecurePlaintext = node.InsecurePlaintext(parsed),
             };
-            return Run(sweep, options);
+            return Run(sweep, options, parsed.GetValue(rotateKey));
         });
         return command;
     }
 
-    static int Run(SweepDefinition sweep, SweepHostOptions options)
+    static int Run(SweepDefinition sweep, SweepHostOptions options, bool rotateKey)
     {
         Directory.CreateDirectory(sweep.Results);
         using var folderLock = LockResults(sweep.Results);
@@ -85,8 +89,24 @@ public static class RunCommand
             },
         };
         console.WriteLine($"sweep {sweep.File}: {sweep.Runs.Count} runs; results in {sweep.Results}");
+        // The lock proves that no seed uses the folder: the sweep is stopped, so no node is left holding a half-old pair.
+        if (rotateKey)
+        {
+            var key = SweepCertificate.Rotate(sweep.Results);
+            SweepToken.Rotate(sweep.Results);
+            console.WriteLine($"new sweep key {key.Fingerprint} and token in {sweep.Results}: workers holding the old key are refused (start them again)");
+        }
         var host = SweepHost.Start(sweep, options);
-        console.WriteLine($"workers join with: asrnn-grid worker --join {host.Address}");
+        if (host.Security is NodeSecurity.MutualTls tls)
+        {
+            console.WriteLine($"nodes talk mutual TLS with the sweep key {tls.Certificate.Fingerprint} ({tls.Certificate.PathName})");
+            console.WriteLine($"workers join with: asrnn-grid worker --join {host.Address} --results {sweep.Results}");
+        }
+        else
+        {
+            console.WriteLine(NodeSecurity.PlaintextWarning(host.Address));
+            console.WriteLine($"workers join with: asrnn-grid worker --join {host.Address} --insecure-plaintext");
+        }
         var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var signals = new StopSignals("stopping the sweep; every run checkpoints (a second Ctrl-C exits at once)",
             "exiting now (the runs checkpoint on their own)");

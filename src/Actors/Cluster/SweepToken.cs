@@ -19,10 +19,14 @@ public static class SweepToken
     public static string CreateOrRead(string results)
     {
         var path = PathIn(results);
-        if (File.Exists(path)) return Read(results);
+        return File.Exists(path) ? Read(results) : Rotate(results);
+    }
+
+    /// <summary>A new token for the folder (the old one no longer registers a trainer).</summary>
+    public static string Rotate(string results)
+    {
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        DurableFile.WriteAllText(path, token);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        DurableFile.WriteAllText(PathIn(results), token, SweepCertificate.OwnerOnly);
         return token;
     }
 

@@ -9,6 +9,8 @@ public sealed record WorkerHostOptions
     /// <summary>The seed to join, host:port.</summary>
     public required string Join { get; init; }
     public NodeEndpoint Endpoint { get; init; } = new();
+    /// <summary>The sweep's certificate, read once from the results folder when the worker starts (or plain TCP).</summary>
+    public required NodeSecurity Security { get; init; }
     public required IReadOnlyList<(string Device, int Slot)> Slots { get; init; }
     public TrainLauncher Launcher { get; init; } = TrainLauncher.ForThisProcess();
     public FaultPlan Faults { get; init; } = FaultPlan.None;
@@ -24,7 +26,8 @@ public sealed record WorkerHostOptions
 
 /// <summary>
 /// One worker node in this process: an ActorSystem with the trainer role that joins the seed (retrying until it
-/// answers) and a <see cref="WorkerNode"/>. <see cref="Refused"/> completes when the sweep will not have it.
+/// answers) and a <see cref="WorkerNode"/>. <see cref="Refused"/> completes when the sweep will not have it: the
+/// supervisor refused its trainers, or a TLS handshake failed (Akka.Remote then shuts the node down).
 /// </summary>
 public sealed class WorkerHost : IAsyncDisposable
 {
@@ -37,12 +40,27 @@ public sealed class WorkerHost : IAsyncDisposable
     public IActorRef Node { get; private set; } = ActorRefs.Nobody;
     public Task<string> Refused => _refused.Task;
 
+    /// <summary>Completes when this node is done: with why the sweep refused it, or null when the cluster took it out (it may join again).</summary>
+    public Task<string?> Ended { get; private set; } = Task.FromResult<string?>(null);
+
     public static WorkerHost Start(WorkerHostOptions options)
     {
-        var extra = options.LeaveOnTerminate ? "" : "akka.coordinated-shutdown.run-by-actor-system-terminate = off";
-        var config = SweepNodeConfig.Create(options.Endpoint, ["trainer"], ledgerPath: null, options.Join, options.DownAfter, extra);
-        var system = ActorSystem.Create(SweepNodeConfig.SystemName, config);
+        var system = SweepNodeConfig.Start(new SweepNodeSettings
+        {
+            Endpoint = options.Endpoint,
+            Security = options.Security,
+            Roles = [SweepNodeConfig.TrainerRole],
+            Seed = options.Join,
+            DownAfter = options.DownAfter,
+            LeaveOnTerminate = options.LeaveOnTerminate,
+            Log = options.OnEvent,
+        });
         var host = new WorkerHost(system);
+        host.Ended = Task.WhenAny(host._refused.Task, system.WhenTerminated).ContinueWith(_ =>
+        {
+            if (!host._refused.Task.IsCompleted && HandshakeRefusal(system, options) is { } refusal) host._refused.TrySetResult(refusal);
+            return host._refused.Task.IsCompleted ? host._refused.Task.Result : null;
+        }, TaskScheduler.Default);
         var cluster = Akka.Cluster.Cluster.Get(system);
         host.Node = system.ActorOf(WorkerNode.Props(new WorkerSettings
         {
@@ -58,6 +76,20 @@ public sealed class WorkerHost : IAsyncDisposable
             OnDrained = () => host._drained.TrySetResult(),
         }), "worker");
         return host;
+    }
+
+    /// <summary>
+    /// Why the node was shut down by a failed TLS handshake of its own, or null. Akka.Remote shuts down a node whose
+    /// outgoing handshake fails and says so only in the shutdown's reason, a type of its own (Akka 1.5.74).
+    /// </summary>
+    static string? HandshakeRefusal(ActorSystem system, WorkerHostOptions options)
+    {
+        var reason = CoordinatedShutdown.Get(system).ShutdownReason;
+        if (reason?.GetType().FullName != "Akka.Remote.Transport.DotNetty.TlsHandshakeFailureReason") return null;
+        var key = options.Security is NodeSecurity.MutualTls tls ? tls.Certificate.PathName : "(none)";
+        return $"refused at the TLS handshake: this worker's sweep key {key} is not the one the seed at {options.Join} holds " +
+               "(replaced by `run --rotate-key`, or another sweep's results folder), or the seed runs with --insecure-plaintext; " +
+               "start the worker again with the sweep's --results";
     }
 
     /// <summary>Leaves gracefully: every trainer checkpoints and hands its run back, then the node leaves the cluster.</summary>

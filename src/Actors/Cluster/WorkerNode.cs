@@ -49,7 +49,7 @@ public sealed class WorkerNode : ReceiveActor, IWithTimers
         _settings = settings;
         Receive<ClusterEvent.MemberUp>(m =>
         {
-            if (!m.Member.HasRole("supervisor") || _draining) return;
+            if (!m.Member.HasRole(SweepNodeConfig.SupervisorRole) || _draining) return;
             _supervisorNode = m.Member.Address;
             Self.Tell(new SayHello());
             Timers.StartPeriodicTimer("hello", new SayHello(), TimeSpan.FromSeconds(3));

@@ -28,6 +28,8 @@ public sealed record SweepHostOptions
     public TimeSpan? DownAfter { get; init; }
     /// <summary>How this node's GPU slots read their GPUs (tests: another nvidia-smi).</summary>
     public Gpu.GpuSettings Gpu { get; init; } = new();
+    /// <summary>Plain TCP instead of mutual TLS between the nodes (`--insecure-plaintext`).</summary>
+    public bool InsecurePlaintext { get; init; }
 }
 
 /// <summary>
@@ -47,6 +49,8 @@ public sealed class SweepHost : IAsyncDisposable
 
     public ActorSystem System { get; }
     public SweepDefinition Sweep { get; }
+    /// <summary>How this node's connections are protected (the certificate workers must hold).</summary>
+    public NodeSecurity Security { get; private init; } = new NodeSecurity.InsecurePlaintext();
     public IActorRef Supervisor { get; private set; } = ActorRefs.Nobody;
     public Task<SweepEnded> Ended => _ended.Task;
 
@@ -69,14 +73,26 @@ public sealed class SweepHost : IAsyncDisposable
         var ledger = Path.GetFullPath(options.LedgerPath ?? Path.Combine(sweep.Results, "ledger.db"));
         Directory.CreateDirectory(Path.GetDirectoryName(ledger)!);
         var token = SweepToken.CreateOrRead(sweep.Results);
-        var config = SweepNodeConfig.Create(options.Endpoint, options.NoLocalTrainers ? ["supervisor"] : ["supervisor", "trainer"],
-            ledger, seed: null, options.DownAfter);
-        var system = ActorSystem.Create(SweepNodeConfig.SystemName, config);
-        var host = new SweepHost(system, sweep);
+        NodeSecurity security = options.InsecurePlaintext
+            ? new NodeSecurity.InsecurePlaintext()
+            : new NodeSecurity.MutualTls(SweepCertificate.CreateOrRead(sweep.Results));
+        var notice = options.OnNotice ?? (_ => { });
+        var system = SweepNodeConfig.Start(new SweepNodeSettings
+        {
+            Endpoint = options.Endpoint,
+            Security = security,
+            Roles = options.NoLocalTrainers
+                ? [SweepNodeConfig.SupervisorRole]
+                : [SweepNodeConfig.SupervisorRole, SweepNodeConfig.TrainerRole],
+            LedgerPath = ledger,
+            DownAfter = options.DownAfter,
+            Log = line => notice(new SweepNotice(DateTimeOffset.Now, line)),
+        });
+        var host = new SweepHost(system, sweep) { Security = security };
         var cluster = Akka.Cluster.Cluster.Get(system);
         cluster.Join(cluster.SelfAddress);
 
-        var listener = system.ActorOf(SweepListener.Props(options.OnNotice ?? (_ => { }), host._ended), "listener");
+        var listener = system.ActorOf(SweepListener.Props(notice, host._ended), "listener");
         host.Supervisor = system.ActorOf(SweepSupervisor.Props(sweep, new SupervisorSettings
         {
             Listener = listener,

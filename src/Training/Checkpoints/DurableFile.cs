@@ -8,12 +8,17 @@ namespace AsRnnGrid.Training.Checkpoints;
 /// </summary>
 public static class DurableFile
 {
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    /// <param name="unixMode">The new file's permissions from its creation on (a secret is never readable by others,
+    /// not even for a moment); null: the process's umask decides.</param>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes, UnixFileMode? unixMode = null)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(folder);
         var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        File.Delete(temp); // a crashed writer's leftover would keep its own permissions
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (unixMode is { } mode && !OperatingSystem.IsWindows()) options.UnixCreateMode = mode;
+        using (var stream = new FileStream(temp, options))
         {
             stream.Write(bytes);
             stream.Flush(flushToDisk: true);
@@ -22,7 +27,8 @@ public static class DurableFile
         SyncFolder(folder);
     }
 
-    public static void WriteAllText(string path, string text) => WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text));
+    public static void WriteAllText(string path, string text, UnixFileMode? unixMode = null) =>
+        WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text), unixMode);
 
     /// <summary>Makes a rename in <paramref name="folder"/> durable (Linux and macOS; elsewhere a no-op).</summary>
     public static void SyncFolder(string folder)

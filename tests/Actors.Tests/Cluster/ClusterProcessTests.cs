@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using AsRnnGrid.Actors.Sweep;
 using AsRnnGrid.Actors.Tests.Sweep;
 using Xunit.Abstractions;
@@ -10,44 +8,20 @@ namespace AsRnnGrid.Actors.Tests.Cluster;
 /// <summary>A seed and two workers as real processes on loopback; one worker killed with SIGKILL mid-sweep.</summary>
 public sealed class ClusterProcessTests(ITestOutputHelper output)
 {
-    const string Grid = """
-        results: results
-        retry_backoff: 1
-        defaults:
-          task: copy
-          hidden_size: 8
-          batch_size: 16
-          recall_length: 3
-          delay_length: 5
-          iterations: 200
-          log_every: 20
-          checkpoint_every: 20
-        experiments:
-          - name: copy
-            grid:
-              model: [asrnn, exprnn, lstm]
-            seeds: [1, 2]
-        """;
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    static readonly string Grid = TestSweeps.CopyGridFile("asrnn, exprnn, lstm", "1, 2", iterations: 200);
 
     [Fact]
     public async Task A_worker_killed_with_sigkill_loses_no_run_and_no_run_completes_twice()
     {
         var (file, results) = TestSweeps.WriteSweepFile(Grid);
-        var port = FreePort().ToString();
+        var port = NodeProcess.FreePort().ToString();
 
         using var seed = CliProcess.Start("run", file, "--no-local-trainers", "--port", port, "--down-after", "2");
         var seedOut = seed.StandardOutput.ReadToEndAsync();
         var seedErr = seed.StandardError.ReadToEndAsync();
-        using var keeper = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--cpu-slots", "1");
+        using var keeper = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--results", results, "--cpu-slots", "1");
         var keeperOut = keeper.StandardOutput.ReadToEndAsync();
-        using var doomed = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--cpu-slots", "1");
+        using var doomed = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--results", results, "--cpu-slots", "1");
         try
         {
             string? doomedNode = null, movedRun = null;
@@ -96,11 +70,11 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
     [Fact]
     public async Task The_seed_killed_and_started_again_recovers_its_ledger_and_the_worker_rejoins_by_itself()
     {
-        var (file, results) = TestSweeps.WriteSweepFile(Grid.Replace("seeds: [1, 2]", "seeds: [1]"));
-        var port = FreePort().ToString();
+        var (file, results) = TestSweeps.WriteSweepFile(TestSweeps.CopyGridFile("asrnn, exprnn, lstm", "1", iterations: 200));
+        var port = NodeProcess.FreePort().ToString();
         string[] seedArgs = ["run", file, "--no-local-trainers", "--port", port, "--down-after", "2"];
 
-        using var worker = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--cpu-slots", "1", "--down-after", "2");
+        using var worker = CliProcess.Start("worker", "--join", $"127.0.0.1:{port}", "--results", results, "--cpu-slots", "1", "--down-after", "2");
         var workerOut = worker.StandardOutput.ReadToEndAsync();
         try
         {

@@ -12,9 +12,10 @@ namespace AsRnnGrid.Actors.Tests.Cluster;
 /// </summary>
 public sealed class ClusterTests(ITestOutputHelper output)
 {
-    static WorkerHostOptions Worker(string join, Action<string> log, bool leaveOnTerminate = true, string? token = null) => new()
+    static WorkerHostOptions Worker(SweepHost seed, Action<string> log, bool leaveOnTerminate = true, string? token = null) => new()
     {
-        Join = join,
+        Join = seed.Address,
+        Security = new NodeSecurity.MutualTls(SweepCertificate.Read(seed.Sweep.Results)),
         Slots = [("cpu", 0)],
         Launcher = TrainLauncher.ForAssemblyIn(AppContext.BaseDirectory),
         LeaveOnTerminate = leaveOnTerminate,
@@ -35,8 +36,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
             DownAfter = TimeSpan.FromSeconds(2),
         };
         await using var seed = SweepHost.Start(sweep, seedOptions);
-        await using var keeper = WorkerHost.Start(Worker(seed.Address, m => output.WriteLine("A: " + m)));
-        var lost = WorkerHost.Start(Worker(seed.Address, m => output.WriteLine("B: " + m), leaveOnTerminate: false));
+        await using var keeper = WorkerHost.Start(Worker(seed, m => output.WriteLine("A: " + m)));
+        var lost = WorkerHost.Start(Worker(seed, m => output.WriteLine("B: " + m), leaveOnTerminate: false));
 
         output.WriteLine($"seed {seed.Address}, keeper {Akka.Cluster.Cluster.Get(keeper.System).SelfAddress}, lost {Akka.Cluster.Cluster.Get(lost.System).SelfAddress}");
         // Wait until the doomed worker trains a run that has a checkpoint, then lose it.
@@ -76,14 +77,14 @@ public sealed class ClusterTests(ITestOutputHelper output)
         var results = TestSweeps.TempResults();
         var sweep = TestSweeps.CopyGrid(results, ["asrnn"], [1], iterations: 400);
         await using var seed = SweepHost.Start(sweep, TestSweeps.Options(0, log: output.WriteLine) with { NoLocalTrainers = true });
-        var leaving = WorkerHost.Start(Worker(seed.Address, output.WriteLine));
+        var leaving = WorkerHost.Start(Worker(seed, output.WriteLine));
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (DateTime.UtcNow < deadline && (await seed.StatusAsync(TimeSpan.FromSeconds(5))).Runs[0].CheckpointStep is not > 0)
             await Task.Delay(100);
         await leaving.LeaveAsync(TimeSpan.FromSeconds(28));
         await leaving.DisposeAsync();
 
-        await using var next = WorkerHost.Start(Worker(seed.Address, output.WriteLine));
+        await using var next = WorkerHost.Start(Worker(seed, output.WriteLine));
         var ended = await seed.Ended.WaitAsync(TimeSpan.FromMinutes(2));
         Assert.Equal((SweepEnd.Finished, 1), (ended.State, ended.Completed));
         var run = SweepStatus.Read(results)!.Runs[0];
@@ -100,7 +101,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         var sweep = TestSweeps.CopyGrid(results, ["asrnn"], [1]);
         var notices = new ConcurrentQueue<string>();
         await using var seed = SweepHost.Start(sweep, TestSweeps.Options(0, log: notices.Enqueue) with { NoLocalTrainers = true });
-        await using var stray = WorkerHost.Start(Worker(seed.Address, output.WriteLine, token: "not-the-token"));
+        await using var stray = WorkerHost.Start(Worker(seed, output.WriteLine, token: "not-the-token"));
 
         var reason = await stray.Refused.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal("refused by the supervisor: wrong sweep token: this trainer belongs to another sweep or lacks the results folder's token", reason);

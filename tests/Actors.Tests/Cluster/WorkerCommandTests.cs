@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Sockets;
+using AsRnnGrid.Actors.Cluster;
+using AsRnnGrid.Actors.Tests.Sweep;
 using TorchSharp;
 
 namespace AsRnnGrid.Actors.Tests.Cluster;
@@ -27,6 +31,20 @@ public sealed class WorkerCommandTests
     {
         if (torch.cuda.is_available()) AssertRefused("0,99", "--gpus: no GPU 99 on this machine");
         else AssertRefused("0,1", "--gpus 0,1: CUDA is not available on this machine");
+    }
+
+    [Fact]
+    public void A_port_another_program_listens_on_is_refused_in_one_line()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var results = TestSweeps.TempResults();
+        SweepCertificate.CreateOrRead(results);
+        var (exit, _, err) = CliProcess.Run("worker", "--join", "127.0.0.1:1", "--results", results, "--port", port.ToString(), "--cpu-slots", "1");
+        Assert.Equal(2, exit);
+        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: --hostname/--port: this node cannot listen on 127.0.0.1:{port}: ", line);
     }
 
     static void AssertRefused(string gpus, string expected)

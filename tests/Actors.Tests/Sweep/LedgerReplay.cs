@@ -15,7 +15,7 @@ public static class LedgerReplay
     {
         var copy = Path.Combine(Directory.CreateTempSubdirectory("asrnn-ledger-").FullName, "ledger.db");
         File.Copy(ledgerDb, copy);
-        var system = ActorSystem.Create("ledger-replay", SweepNodeConfig.Create(new NodeEndpoint(), ["supervisor"], copy));
+        var system = SweepNodeConfig.Start(SweepNodeSettings.Alone(copy));
         try
         {
             var done = new TaskCompletionSource<IReadOnlyList<ILedgerEvent>>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -33,7 +33,9 @@ public sealed class RunCommandTests(ITestOutputHelper output)
     [Fact]
     public async Task A_run_killed_with_sigkill_mid_sweep_and_started_again_completes_every_run_exactly_once()
     {
-        var (file, results) = TestSweeps.WriteSweepFile(SixRuns);
+        // Runs long enough that the one seen running with a checkpoint is still running when the kill lands: the status
+        // file lags by up to a second or so, and a 400-iteration run can end within that.
+        var (file, results) = TestSweeps.WriteSweepFile(SixRuns.Replace("iterations: 400", "iterations: 2000"));
 
         // First session: killed once a run has completed and another has a checkpoint.
         SweepStatus? atKill = null;
@@ -73,7 +75,7 @@ public sealed class RunCommandTests(ITestOutputHelper output)
             Assert.Single(run.Attempts, a => a.Outcome == "completed");
             Assert.Equal("completed", run.Attempts[^1].Outcome);
             if (completedBefore.Contains(run.Id)) Assert.Single(run.Attempts);
-            AssertCleanMetrics(Path.Combine(results, run.Folder, "metrics.jsonl"), 400, 20);
+            AssertCleanMetrics(Path.Combine(results, run.Folder, "metrics.jsonl"), 2000, 20);
         }
         // The run interrupted by the kill resumed from a checkpoint, and the ledger says so.
         Assert.Contains(final.Runs, r => r.Attempts.Count == 2 && r.Attempts[1].ResumedFrom > 0

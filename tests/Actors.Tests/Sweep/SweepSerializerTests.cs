@@ -13,8 +13,7 @@ namespace AsRnnGrid.Actors.Tests.Sweep;
 /// <summary>Every protocol message and ledger event survives the project's serializer; other versions are refused.</summary>
 public sealed class SweepSerializerTests : IDisposable
 {
-    readonly ActorSystem _system = ActorSystem.Create("serializer-test",
-        SweepNodeConfig.Create(new NodeEndpoint(), ["supervisor"], ledgerPath: null));
+    readonly ActorSystem _system = SweepNodeConfig.Start(SweepNodeSettings.Alone(null));
 
     public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
 
@@ -109,8 +108,7 @@ public sealed class SweepSerializerTests : IDisposable
 /// <summary>The ledger's format: pinned names, required properties, versions, and what version 1 wrote.</summary>
 public sealed class LedgerFormatTests : IDisposable
 {
-    readonly ActorSystem _system = ActorSystem.Create("ledger-format-test",
-        SweepNodeConfig.Create(new NodeEndpoint(), ["supervisor"], ledgerPath: null));
+    readonly ActorSystem _system = SweepNodeConfig.Start(SweepNodeSettings.Alone(null));
 
     public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
 

@@ -54,6 +54,27 @@ public static class TestSweeps
         catch (Exception e) when (e is IOException or System.Text.Json.JsonException) { return null; }
     }
 
+    /// <summary>The text of a tiny copy-task sweep file (one experiment, models x seeds, a checkpoint every 20 steps).</summary>
+    public static string CopyGridFile(string models, string seeds, int iterations, int cpuSlots = 1) => $"""
+        results: results
+        retry_backoff: 1
+        cpu_slots: {cpuSlots}
+        defaults:
+          task: copy
+          hidden_size: 8
+          batch_size: 16
+          recall_length: 3
+          delay_length: 5
+          iterations: {iterations}
+          log_every: 20
+          checkpoint_every: 20
+        experiments:
+          - name: copy
+            grid:
+              model: [{models}]
+            seeds: [{seeds}]
+        """;
+
     /// <summary>An experiments.yaml with this text in a new temporary folder; its results go to results/ beside it.</summary>
     public static (string File, string Results) WriteSweepFile(string text)
     {

@@ -99,7 +99,7 @@ public static class LedgerBench
     public static async Task<double> WriteAsync(string ledger, int runs, Action<string> progress)
     {
         if (File.Exists(ledger)) throw new InvalidOperationException($"{ledger} exists already");
-        var system = ActorSystem.Create("ledger-bench", SweepNodeConfig.Create(new NodeEndpoint(), ["supervisor"], ledger));
+        var system = SweepNodeConfig.Start(SweepNodeSettings.Alone(ledger));
         try
         {
             var writer = system.ActorOf(Props.Create(() => new Writer(runs)), "writer");
@@ -133,7 +133,7 @@ public static class LedgerBench
     {
         var plan = SyntheticSweep.Plan(runs);
         var sweep = SyntheticSweep.Definition(results, plan);
-        var system = ActorSystem.Create("recovery-bench", SweepNodeConfig.Create(new NodeEndpoint(), ["supervisor"], ledger));
+        var system = SweepNodeConfig.Start(SweepNodeSettings.Alone(ledger));
         try
         {
             var recovered = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
