@@ -51,8 +51,8 @@ public sealed record EarlyStopping(PointMetric Metric, MetricMode Mode, Training
     /// <summary>True where <paramref name="a"/> ranks before <paramref name="b"/>.</summary>
     public bool Better(double a, double b) => Mode == MetricMode.Max ? a > b : a < b;
 
-    /// <summary>"asha: loss (min) at 30, 90, 270 iterations, the best 1/3 of each rung go on, seeds by their mean".</summary>
+    /// <summary>"asha: loss (min) at 30, 90, 270 iterations, the best 1/3 of each rung go on, configurations by the mean over their seeds".</summary>
     public string Describe(IReadOnlyList<TrainingPoint> rungs) =>
-        $"asha: {Metric.Text()} ({Mode.Text()}) at {string.Join(", ", rungs.Select(r => r.Count))} {(FirstRung.Unit == TrainingUnit.Epochs ? "epochs" : "iterations")}, "
+        $"asha: {Metric.Text()} ({Mode.Text()}) at {string.Join(", ", rungs.Select(r => r.Count))} {FirstRung.Unit.Text()}, "
         + $"the best 1/{Reduction} of each rung go on, {(Seeds == SeedGrouping.Mean ? "configurations by the mean over their seeds" : "each run alone")}";
 }

@@ -9,7 +9,7 @@ sealed record Written<T>(T Value, Mark At);
 
 /// <summary>
 /// A `scheduler:` mapping as written under `defaults:` or in an experiment, each key checked for shape and value but not
-/// yet against the runs (<see cref="SweepExpansion"/> does that); null for a key not given.
+/// yet against the runs (<see cref="Resolve"/>, once they are expanded); null for a key not given.
 /// </summary>
 sealed record SchedulerEntry(
     Mark At,
