@@ -18,4 +18,6 @@ public enum ExitCode
     Failed = 4,
     /// <summary>`run`: every device was quarantined before the sweep could finish.</summary>
     Stalled = 5,
+    /// <summary>`train --pause-at`: the run paused there after checkpointing (an early-stopping rung): the same command without it goes on.</summary>
+    Paused = 6,
 }

@@ -30,12 +30,16 @@ public static class CliProcess
     public static (int Exit, string Out, string Err) RunWith(IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
         RunIn(null, environment, args);
 
-    public static (int Exit, string Out, string Err) RunIn(string? folder, IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    public static (int Exit, string Out, string Err) RunIn(string? folder, IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
+        RunWithin(TimeSpan.FromMinutes(2), folder, environment, args);
+
+    /// <summary>To its end or <paramref name="timeout"/> (a sweep that starts a process per rung on a loaded machine takes a while).</summary>
+    public static (int Exit, string Out, string Err) RunWithin(TimeSpan timeout, string? folder, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
         using var p = StartIn(folder, environment, args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException(string.Join(' ', args)); }
+        if (!p.WaitForExit(timeout)) { p.Kill(true); throw new TimeoutException(string.Join(' ', args)); }
         return (p.ExitCode, stdout.Result, stderr.Result);
     }
 }

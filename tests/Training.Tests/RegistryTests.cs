@@ -119,6 +119,31 @@ public class RegistryTests
         Assert.Contains(points, p => task.Metric.Curve(p) is not null);
     }
 
+    /// <summary>
+    /// Every task pauses at its first point (2 iterations, or 1 epoch of 2) and its log line there holds every metric the task
+    /// says it reports where it pauses, its report's among them: what early stopping's rungs compare.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Tasks))]
+    public void A_task_paused_at_a_point_reports_every_metric_it_names_there(string name)
+    {
+        var task = TaskKind.Parse(name);
+        var config = task.Defaults with
+        {
+            HiddenSize = 8, BatchSize = 4, EvalBatchSize = 4, Iterations = 4, Epochs = 2, LogEvery = 1, CheckpointEvery = 1000,
+            RecallLength = 3, DelayLength = 5, SeqLength = 10, TrainSamples = 8, TestSamples = 8, Emsize = 4, Bptt = 20,
+            DataDir = task.Data is { } data ? DataFor(data) : "data",
+        };
+        Assert.Contains(task.ReportPauseMetric, task.PauseMetrics);
+        var at = new TrainingPoint(task.IsEpochTask ? 1 : 2, task.Unit);
+        Assert.Null(task.PauseProblem(at, config));
+        var result = new TrainingRun(config, TestRuns.NewFolder(), new QuietObserver(), new TrainingRunOptions { PauseAt = at }).Run(CancellationToken.None);
+        Assert.Equal(("paused", at.ToString()), (result.Status, result.PausedAt));
+        Assert.All(task.PauseMetrics, m => Assert.True(m.Of(result.PausePoint!) is not null, $"{name} names {m} but its line at {at} has none"));
+    }
+
+    sealed class QuietObserver : ITrainingObserver { }
+
     /// <summary>The test data of each kind of data files; a task with files of a new kind has none here and fails until it is added.</summary>
     static string DataFor(DataFiles data) => data.Kind switch
     {

@@ -28,6 +28,13 @@ public static class TestRuns
         return new TrainingRun(config, folder, observer, options).Run(observer.Token);
     }
 
+    /// <summary>Runs until <paramref name="pauseAt"/> ("4 iterations", "1 epoch"; the run pauses there) or, with null, to the end.</summary>
+    public static RunResult TrainUntil(RunConfig config, string folder, string? pauseAt)
+    {
+        var options = new TrainingRunOptions { PauseAt = pauseAt is null ? null : TrainingPoint.Parse(pauseAt) ?? throw new ArgumentException(pauseAt) };
+        return new TrainingRun(config, folder, new StoppingObserver(null), options).Run(CancellationToken.None);
+    }
+
     /// <summary>Trains <paramref name="config"/> to the end and holds that its final loss is below the task's baseline.</summary>
     public static RunResult TrainBelowBaseline(RunConfig config, string what)
     {
@@ -38,13 +45,7 @@ public static class TestRuns
     }
 
     /// <summary>metrics.jsonl with its timing fields removed (the only fields allowed to differ).</summary>
-    public static string[] MetricsWithoutTime(string folder) => File.ReadAllLines(Path.Combine(folder, "metrics.jsonl"))
-        .Select(line =>
-        {
-            var o = JsonNode.Parse(line)!.AsObject();
-            foreach (var field in MetricsPoint.TimingFields) o.Remove(field);
-            return o.ToJsonString();
-        }).ToArray();
+    public static string[] MetricsWithoutTime(string folder) => MetricsLines.WithoutTime(Path.Combine(folder, "metrics.jsonl"));
 
     /// <summary>The serialised model of the newest checkpoint: equal bytes mean bit-identical parameters and buffers.</summary>
     public static byte[] FinalModelBytes(string folder)

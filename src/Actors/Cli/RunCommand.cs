@@ -13,7 +13,7 @@ namespace AsRnnGrid.Actors.Cli;
 /// <summary>
 /// `asrnn-grid run [FILE]`: the whole sweep on this machine, unattended. Running it again on the same file
 /// skips completed runs and resumes the others from their checkpoints (the ledger in the results folder).
-/// Exit codes (<see cref="ExitCode"/>): 0 every run completed, 4 some runs failed, 3 stopped by a signal (run again
+/// Exit codes (<see cref="ExitCode"/>): 0 every run completed (or stopped early), 4 some runs failed, 3 stopped by a signal (run again
 /// to go on), 5 stalled (every device quarantined), 2 bad input, 1 this node was taken down by the cluster.
 /// </summary>
 public static class RunCommand
@@ -29,12 +29,17 @@ public static class RunCommand
         var retryFailed = new Option<bool>("--retry-failed") { Description = "give runs that failed in an earlier session a fresh retry budget" };
         var clearQuarantine = new Option<bool>("--clear-quarantine") { Description = "put devices quarantined in an earlier session back in service" };
         var rebuildLedger = new Option<bool>("--rebuild-ledger") { Description = "a new ledger from the run folders' result.json and checkpoints (the old file is kept aside)" };
+        var noEarlyStop = new Option<bool>("--no-early-stop")
+        {
+            Description = "no early stopping this session: no run pauses at a rung, and runs paused or stopped early go on from their rung's checkpoint to their end",
+        };
         command.Arguments.Add(file);
         command.Options.Add(results);
         command.Options.Add(ledger);
         command.Options.Add(retryFailed);
         command.Options.Add(clearQuarantine);
         command.Options.Add(rebuildLedger);
+        command.Options.Add(noEarlyStop);
         var noLocalTrainers = new Option<bool>("--no-local-trainers") { Description = "run only the supervisor here; workers (`asrnn-grid worker --join`) train" };
         command.Options.Add(noLocalTrainers);
         var rotateKey = new Option<bool>("--rotate-key") { Description = "a new key and certificate for the sweep (and a new token) before it starts: workers holding the old key are refused" };
@@ -53,6 +58,7 @@ public static class RunCommand
                 LedgerPath = parsed.GetValue(ledger),
                 RetryFailed = parsed.GetValue(retryFailed),
                 ClearQuarantine = parsed.GetValue(clearQuarantine),
+                NoEarlyStop = parsed.GetValue(noEarlyStop),
                 Faults = FaultPlan.Parse(Environment.GetEnvironmentVariable(FaultPlan.EnvironmentVariable)),
                 NoLocalTrainers = parsed.GetValue(noLocalTrainers),
                 Endpoint = node.Endpoint(parsed),
@@ -196,7 +202,7 @@ public static class RunCommand
             return;
         }
         // Without the live table the supervisor's own last notice has just said it.
-        if (repeatHeadline) console.WriteLine($"sweep {ended.State.Text()}: {ended.Completed} completed, {ended.Failed} failed, {ended.Retried} retried, {ended.NotDone} not done");
+        if (repeatHeadline) console.WriteLine(Sweep.Book.SweepNotices.Ended(ended));
         if (status is null) return;
         foreach (var r in status.Runs.Where(r => r.State == RunState.Failed))
             console.WriteLine($"  failed: {r.Id} ({r.Label ?? r.Id}): {r.Reason}");

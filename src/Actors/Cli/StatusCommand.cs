@@ -102,7 +102,11 @@ public static class StatusCommand
         var progress = status.Progress ?? SweepProgress.Of(status.Runs, status.Devices);
         var parts = new List<IRenderable> { SweepDisplay.Header(progress) };
         int devices = status.Devices.Count > 0 ? status.Devices.Count + SweepDisplay.TableChrome : 0;
-        parts.Add(SweepDisplay.RunsTable(status.Runs, console, fold ? SweepDisplay.RowsFor(console, SweepDisplay.HeaderLines + devices + 2) : null));
+        var rungTables = status.RungTables ?? [];
+        // Each rung table: its configurations, its frame and its title (two lines where it wraps).
+        int rungs = rungTables.Sum(t => t.Configurations.Count + SweepDisplay.TableChrome + 2);
+        parts.Add(SweepDisplay.RunsTable(status.Runs, console, fold ? SweepDisplay.RowsFor(console, SweepDisplay.HeaderLines + devices + rungs + 2) : null));
+        foreach (var table in rungTables) parts.Add(SweepDisplay.RungTable(table, console));
         if (status.Devices.Count > 0) parts.Add(SweepDisplay.DevicesTable(status, console));
         var age = now - status.Updated;
         var note = status.State == SweepState.Running && age > Stale ? $" (no update for {SweepDisplay.Duration(age.TotalSeconds)}: the sweep may have stopped; `asrnn-grid run` again resumes it)" : "";

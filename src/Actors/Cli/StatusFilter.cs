@@ -19,6 +19,10 @@ public sealed record StatusFilter(IReadOnlyList<string> Experiments, IReadOnlyLi
             throw new ConfigurationException($"--experiment: {file} holds no experiment '{name}' (its experiments: {string.Join(", ", known)})");
         var runs = status.Runs.Where(r => (Experiments.Count == 0 || Experiments.Contains(r.Experiment, StringComparer.Ordinal))
             && (States.Count == 0 || States.Contains(r.State))).ToList();
-        return status with { Runs = runs, Progress = SweepProgress.Of(runs, status.Devices) };
+        return status with
+        {
+            Runs = runs, Progress = SweepProgress.Of(runs, status.Devices),
+            RungTables = status.RungTables?.Where(t => Experiments.Count == 0 || Experiments.Contains(t.Experiment, StringComparer.Ordinal)).ToArray(),
+        };
     }
 }

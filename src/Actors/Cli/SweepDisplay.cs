@@ -21,27 +21,48 @@ public static class SweepDisplay
     /// <param name="maxRows">The rows the table may take, or null for one row per run.</param>
     public static Table RunsTable(IReadOnlyList<RunStatus> runs, IAnsiConsole console, int? maxRows = null)
     {
-        var table = new Table().AddColumns("experiment", "run", "id", "state", "attempt", "device", "step", "loss", "metric", "elapsed", "left").Fit(console);
+        // Early stopping's column, where a run has rungs.
+        bool rungs = runs.Any(r => r.RungCount is not null);
+        var table = new Table().AddColumns(["experiment", "run", "id", "state", .. rungs ? new[] { "rung" } : [], "attempt", "device", "step", "loss", "metric", "elapsed", "left"]).Fit(console);
         foreach (var row in Fold(runs, maxRows))
         {
             if (row.Run is not { } r)
             {
-                table.AddRow(Markup.Escape(row.Experiment), $"[grey]{row.Folded} runs[/]", "", StateMarkup(row.State, null), "", "", "", "", "", "", "");
+                table.AddRow([Markup.Escape(row.Experiment), $"[grey]{row.Folded} runs[/]", "", StateMarkup(row.State, null), .. rungs ? new[] { "" } : [], "", "", "", "", "", "", ""]);
                 continue;
             }
-            table.AddRow(
+            table.AddRow([
                 Markup.Escape(r.Experiment),
                 Markup.Escape(r.Label ?? ""),
                 Markup.Escape(r.Id),
                 StateMarkup(r.State, r.Reason),
+                .. rungs ? new[] { Rung(r) } : [],
                 r.Attempt == 0 ? "" : r.Attempt.ToString(CultureInfo.InvariantCulture),
                 Markup.Escape(r.Device ?? ""),
                 r.TotalSteps is { } total ? $"{r.Step}/{total}" : r.Step.ToString(CultureInfo.InvariantCulture),
                 r.Loss is { } loss ? loss.ToString("0.####", CultureInfo.InvariantCulture) : "",
                 r.Metric is { } metric ? Markup.Escape($"{r.MetricName} {metric.ToString("0.###", CultureInfo.InvariantCulture)}") : "",
                 r.Elapsed is { } elapsed ? Duration(elapsed) : "",
-                Remaining(r) is { } left ? Duration(left) : "");
+                Remaining(r) is { } left ? Duration(left) : ""]);
         }
+        return table;
+    }
+
+    /// <summary>Early stopping: rungs reached of the run's rungs, and where it pauses next ("1/3 → 90").</summary>
+    static string Rung(RunStatus r) => r.RungCount is { } count
+        ? $"{r.Rungs?.Count ?? 0}/{count}" + (r.NextRung is { } next ? $" → {next.ToString(CultureInfo.InvariantCulture)}" : "")
+        : "";
+
+    /// <summary>
+    /// An early-stopping experiment's rungs: a row per configuration, its metric at each rung (↑ promoted from there,
+    /// × stopped early there), and its runs' states.
+    /// </summary>
+    public static Table RungTable(RungTable t, IAnsiConsole console)
+    {
+        var table = new Table().Title(Markup.Escape($"{t.Experiment}: {t.Metric} ({t.Mode}) at each rung, {t.Unit}; the best 1/{t.Reduction} go on"))
+            .AddColumns(["configuration", .. t.Rungs.Select(r => r.ToString(CultureInfo.InvariantCulture)), "state"]).Fit(console);
+        foreach (var c in t.Configurations)
+            table.AddRow([Markup.Escape(c.Label), .. t.Rungs.Select((_, i) => c.Cell(t.Rungs, i)), Markup.Escape(c.State)]);
         return table;
     }
 
@@ -103,7 +124,7 @@ public static class SweepDisplay
 
     static int Order(RunState state) => state switch
     {
-        RunState.Running => 0, RunState.Retrying => 1, RunState.Pending => 2, RunState.Completed => 3, _ => 4,
+        RunState.Running => 0, RunState.Retrying => 1, RunState.Pending => 2, RunState.Paused => 3, RunState.Completed => 4, RunState.StoppedEarly => 5, _ => 6,
     };
 
     /// <summary>
@@ -153,6 +174,8 @@ public static class SweepDisplay
         RunState.Failed => $"[red]{state.Text()}[/]{Reason(reason)}",
         RunState.Retrying => $"[yellow]{state.Text()}[/]{Reason(reason)}",
         RunState.Running => $"[blue]{state.Text()}[/]",
+        RunState.Paused => $"[yellow]{state.Text()}[/]",
+        RunState.StoppedEarly => $"[grey]{state.Text()}[/]",
         var s => s.Text(),
     };
 

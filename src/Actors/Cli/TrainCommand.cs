@@ -6,8 +6,9 @@ namespace AsRnnGrid.Actors.Cli;
 
 /// <summary>
 /// `asrnn-grid train`: one run in the foreground. Options are the train options (spelled as the reference
-/// scripts spell them: --hidden_size 122), plus --out, --restart, --config, --progress and --tensorboard.
-/// Exit codes (<see cref="ExitCode"/>): 0 completed, 2 bad input, 3 stopped by a signal (checkpointed, resumable), 4 failed (non-finite loss), 1 other faults.
+/// scripts spell them: --hidden_size 122), plus --out, --restart, --config, --progress, --tensorboard and --pause-at.
+/// Exit codes (<see cref="ExitCode"/>): 0 completed, 2 bad input, 3 stopped by a signal (checkpointed, resumable), 4 failed (non-finite loss),
+/// 6 paused at --pause-at (checkpointed there, resumable), 1 other faults.
 /// </summary>
 public static class TrainCommand
 {
@@ -25,6 +26,11 @@ public static class TrainCommand
         var failAt = new Option<long?>("--fail_at_step") { Description = "test setting: throw at this step", Hidden = true };
         var nanAt = new Option<long?>("--nan_at_step") { Description = "test setting: the loss of this step reads as NaN", Hidden = true };
         var hangAt = new Option<long?>("--hang_at_step") { Description = "test setting: hang silently at this step", Hidden = true };
+        var pauseAt = new Option<string>("--pause-at")
+        {
+            Description = "checkpoint and stop at this point (N iterations, or N epochs for MNIST and PTB), with exit code 6; the same command without it goes on. Not part of the configuration",
+            HelpName = "N iterations|N epochs",
+        };
         var oomAt = new Option<long?>("--oom_at_step") { Description = "test setting: die at this step with libtorch's CUDA out-of-memory error", Hidden = true };
         var stopWithParent = new Option<bool>("--stop-with-parent") { Description = "checkpoint and stop when the parent process (a sweep trainer) dies", Hidden = true };
         command.Options.Add(outOption);
@@ -35,6 +41,7 @@ public static class TrainCommand
         command.Options.Add(failAt);
         command.Options.Add(nanAt);
         command.Options.Add(hangAt);
+        command.Options.Add(pauseAt);
         command.Options.Add(oomAt);
         command.Options.Add(stopWithParent);
 
@@ -51,6 +58,9 @@ public static class TrainCommand
             ITrainingObserver observer = parsed.GetValue(progress) == "json"
                 ? new JsonProgressObserver(Console.Out)
                 : new ConsoleTrainingObserver(Console.Out, runConfig);
+            TrainingPoint? pause = null;
+            if (parsed.GetValue(pauseAt) is { } pauseText)
+                pause = TrainingPoint.Parse(pauseText) ?? throw new ConfigurationException($"--pause-at: '{pauseText}' is not N iterations or N epochs");
             using var signals = new StopSignals();
             if (parsed.GetValue(stopWithParent)) signals.StopWhenParentDies();
             var run = new TrainingRun(runConfig, folder, observer, new TrainingRunOptions
@@ -58,12 +68,14 @@ public static class TrainCommand
                 Restart = parsed.GetValue(restart),
                 TensorBoard = parsed.GetValue(tensorBoard) is { } board ? Path.GetFullPath(board) : null,
                 Faults = new InjectedFaults { FailAtStep = parsed.GetValue(failAt), NanAtStep = parsed.GetValue(nanAt), HangAtStep = parsed.GetValue(hangAt), OutOfMemoryAtStep = parsed.GetValue(oomAt) },
+                PauseAt = pause,
             });
             var result = run.Run(signals.Token);
             return result.Status switch
             {
                 "completed" => (int)ExitCode.Success,
                 "stopped" => (int)ExitCode.Stopped,
+                "paused" => (int)ExitCode.Paused,
                 _ => (int)ExitCode.Failed,
             };
         });

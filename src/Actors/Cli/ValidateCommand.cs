@@ -50,6 +50,8 @@ public static class ValidateCommand
         foreach (var note in sweep.Notes) console.Profile.Out.Writer.WriteLine("note: " + note);
         int experiments = sweep.Runs.Select(r => r.Experiment).Distinct().Count();
         console.WriteLine($"{Count(sweep.Runs.Count, "run")} in {Count(experiments, "experiment")}; results: {sweep.Results}");
+        foreach (var (experiment, asha) in sweep.EarlyStopping)
+            console.WriteLine($"early stopping of {experiment}: {asha.Describe(asha.Rungs(sweep.Runs.First(r => r.Experiment == experiment).Config))}");
     }
 
     static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";

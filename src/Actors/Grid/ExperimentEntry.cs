@@ -5,7 +5,8 @@ namespace AsRnnGrid.Actors.Grid;
 
 /// <summary>
 /// One item of `experiments:` as written: its fixed options, grid axes, variants and seeds, each with its
-/// position, before expansion. <see cref="At"/> is the item's first key, <see cref="NameAt"/> its name's value. <see cref="Variants"/> and <see cref="Seeds"/> are empty when the key is absent.
+/// position, before expansion. <see cref="At"/> is the item's first key, <see cref="NameAt"/> its name's value. <see cref="Variants"/> and <see cref="Seeds"/> are empty when the key is absent,
+/// <see cref="Scheduler"/> null.
 /// </summary>
 sealed record ExperimentEntry(
     string Name,
@@ -14,7 +15,8 @@ sealed record ExperimentEntry(
     IReadOnlyList<OptionSetting> Fixed,
     IReadOnlyList<GridAxis> Grid,
     IReadOnlyList<Variant> Variants,
-    IReadOnlyList<OptionSetting> Seeds)
+    IReadOnlyList<OptionSetting> Seeds,
+    SchedulerEntry? Scheduler = null)
 {
     /// <summary>How many runs the experiment expands to, counted without expanding it (a grid may name 10^20 points).</summary>
     public BigInteger RunCount => Grid.Aggregate(BigInteger.One, (n, axis) => n * axis.Values.Count)

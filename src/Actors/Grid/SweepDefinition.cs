@@ -37,4 +37,7 @@ public sealed record SweepDefinition
     public required IReadOnlyList<PlannedRun> Runs { get; init; }
     /// <summary>What a person should know of the expansion (runs given a longer id); `validate` and `run` print them.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>The experiments with early stopping (`scheduler: type: asha`), by name; the others train every run to its end.</summary>
+    public IReadOnlyDictionary<string, EarlyStopping> EarlyStopping { get; init; } = new Dictionary<string, EarlyStopping>(StringComparer.Ordinal);
 }

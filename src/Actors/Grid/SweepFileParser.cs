@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using AsRnnGrid.Actors.Sweep.Gpu;
 using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Loop;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -14,7 +15,7 @@ namespace AsRnnGrid.Actors.Grid;
 static partial class SweepFileParser
 {
     const string Defaults = "defaults", Experiments = "experiments", Results = "results";
-    const string Name = "name", Grid = "grid", Variants = "variants", Seeds = "seeds";
+    const string Name = "name", Grid = "grid", Variants = "variants", Seeds = "seeds", Scheduler = "scheduler";
 
     /// <summary>Sweep-level numbers: name, integer or not, range.</summary>
     static readonly (string Name, bool Integer, double Min, double Max)[] Numbers =
@@ -32,7 +33,8 @@ static partial class SweepFileParser
     const string GpuShareKey = "gpu_share";
 
     static readonly string[] SweepKeys = [Results, .. Numbers.Select(n => n.Name), GpuShareKey, Defaults, Experiments];
-    static readonly string[] ExperimentKeys = [Name, Grid, Variants, Seeds];
+    static readonly string[] ExperimentKeys = [Name, Grid, Variants, Seeds, Scheduler];
+    static readonly string[] SchedulerKeys = ["type", "metric", "mode", "rung", "reduction", "seeds"];
 
     public static SweepFile Parse(YamlFile yaml)
     {
@@ -43,6 +45,7 @@ static partial class SweepFileParser
 
         var settings = new SweepDefinition { File = Path.GetFullPath(yaml.File), Results = Path.Combine(folder, "results"), Runs = [] };
         IReadOnlyList<OptionSetting> defaults = [];
+        SchedulerEntry? defaultScheduler = null;
         IReadOnlyList<ExperimentEntry>? experiments = null;
         foreach (var (key, keyNode, value) in yaml.Entries(root))
         {
@@ -57,7 +60,7 @@ static partial class SweepFileParser
                     settings = settings with { Results = results };
                     break;
                 case Defaults:
-                    defaults = ParseDefaults(yaml, value);
+                    (defaults, defaultScheduler) = ParseDefaults(yaml, value);
                     break;
                 case Experiments:
                     experiments = ParseExperiments(yaml, value);
@@ -73,13 +76,15 @@ static partial class SweepFileParser
             }
         }
         if (experiments is null) throw yaml.Error(root, "no experiments: (the list of experiments to run)");
-        return new SweepFile(settings, defaults, experiments);
+        return new SweepFile(settings, defaults, experiments, defaultScheduler);
     }
 
     static ConfigurationException UnknownSweepKey(YamlFile yaml, string key, YamlNode keyNode)
     {
         if (TrainOption.Find(key) is not null)
             return yaml.Error(keyNode, $"{key} is a train option: put it under defaults: or in an experiment");
+        if (key == Scheduler)
+            return yaml.Error(keyNode, $"{key} belongs to an experiment (an item of experiments:) or to defaults:");
         if (ExperimentKeys.Contains(key))
             return yaml.Error(keyNode, $"{key} belongs to an experiment (an item of experiments:)");
         return yaml.Error(keyNode, $"unknown key '{key}'{NearestName.Suggestion(key, SweepKeys)}");
@@ -119,21 +124,65 @@ static partial class SweepFileParser
     static T ParseEnum<T>(YamlFile yaml, YamlScalarNode node, string key) where T : struct, Enum
     {
         var text = (node.Value ?? "").Trim();
-        return EnumText.TryParse<T>(text, out var value) ? value
-            : throw yaml.Error(node, $"{key}: '{text}' is not one of {string.Join(", ", Enum.GetValues<T>().Select(v => v.Text()))}");
+        if (EnumText.TryParse<T>(text, out var value)) return value;
+        var names = Enum.GetValues<T>().Select(v => v.Text()).ToArray();
+        throw yaml.Error(node, $"{key}: '{text}' is not one of {string.Join(", ", names)}{NearestName.Suggestion(text, names)}");
     }
 
-    static IReadOnlyList<OptionSetting> ParseDefaults(YamlFile yaml, YamlNode node)
+    static (IReadOnlyList<OptionSetting>, SchedulerEntry?) ParseDefaults(YamlFile yaml, YamlNode node)
     {
         var settings = new List<OptionSetting>();
+        SchedulerEntry? scheduler = null;
         foreach (var (key, keyNode, value) in yaml.Entries(yaml.Mapping(node, Defaults)))
         {
+            if (key == Scheduler)
+            {
+                scheduler = ParseScheduler(yaml, keyNode, value);
+                continue;
+            }
             if (ExperimentKeys.Contains(key))
                 throw yaml.Error(keyNode, $"{key} belongs to an experiment, not to defaults:");
             settings.Add(Option(yaml, key, keyNode, value));
         }
-        return settings;
+        return (settings, scheduler);
     }
+
+    /// <summary>
+    /// `scheduler:`: each key's value parsed and checked on its own (type, metric, mode and seeds among their names, rung
+    /// N iterations or N epochs, reduction an integer of at least 2); what depends on the runs is checked once they are expanded.
+    /// </summary>
+    static SchedulerEntry ParseScheduler(YamlFile yaml, YamlScalarNode keyNode, YamlNode node)
+    {
+        var entry = new SchedulerEntry(keyNode.Start, null, null, null, null, null, null);
+        foreach (var (key, subKeyNode, value) in yaml.Entries(yaml.Mapping(node, Scheduler)))
+        {
+            var scalar = yaml.Scalar(value, key);
+            var text = (scalar.Value ?? "").Trim();
+            switch (key)
+            {
+                case "type": entry = entry with { Type = Named<SchedulerType>(yaml, scalar, key) }; break;
+                case "metric": entry = entry with { Metric = Named<PointMetric>(yaml, scalar, key) }; break;
+                case "mode": entry = entry with { Mode = Named<MetricMode>(yaml, scalar, key) }; break;
+                case "seeds": entry = entry with { Seeds = Named<SeedGrouping>(yaml, scalar, key) }; break;
+                case "rung":
+                    var rung = TrainingPoint.Parse(text) ?? throw yaml.Error(scalar, $"rung: '{text}' is not N iterations or N epochs (N a positive integer)");
+                    entry = entry with { Rung = new(rung, scalar.Start) };
+                    break;
+                case "reduction":
+                    if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var reduction))
+                        throw yaml.Error(scalar, $"reduction: '{text}' is not an integer");
+                    if (reduction is < 2 or > 1000)
+                        throw yaml.Error(scalar, $"reduction: {reduction} is out of range [2, 1000] (each rung keeps the best 1/reduction)");
+                    entry = entry with { Reduction = new(reduction, scalar.Start) };
+                    break;
+                default:
+                    throw yaml.Error(subKeyNode, $"unknown key '{key}' in scheduler:{NearestName.Suggestion(key, SchedulerKeys)}");
+            }
+        }
+        return entry;
+    }
+
+    static Written<T> Named<T>(YamlFile yaml, YamlScalarNode scalar, string key) where T : struct, Enum => new(ParseEnum<T>(yaml, scalar, key), scalar.Start);
 
     static IReadOnlyList<ExperimentEntry> ParseExperiments(YamlFile yaml, YamlNode node)
     {
@@ -158,6 +207,7 @@ static partial class SweepFileParser
         var grid = new List<GridAxis>();
         var variants = new List<Variant>();
         var seeds = new List<OptionSetting>();
+        SchedulerEntry? scheduler = null;
         foreach (var (key, keyNode, value) in yaml.Entries(map))
         {
             switch (key)
@@ -188,6 +238,9 @@ static partial class SweepFileParser
                     foreach (var seed in yaml.List(value, Seeds).Children)
                         seeds.Add(Seed(yaml, keyNode, seed));
                     break;
+                case Scheduler:
+                    scheduler = ParseScheduler(yaml, keyNode, value);
+                    break;
                 default:
                     CheckOptionKey(yaml, key, keyNode, [.. ExperimentKeys, .. TrainOption.Names]);
                     if (value is YamlSequenceNode)
@@ -197,7 +250,7 @@ static partial class SweepFileParser
             }
         }
         if (name is null) throw yaml.Error(map, "experiment has no name:");
-        return new ExperimentEntry(name, map.Start, nameAt, fixedSettings, grid, variants, seeds);
+        return new ExperimentEntry(name, map.Start, nameAt, fixedSettings, grid, variants, seeds, scheduler);
     }
 
     static void CheckOptionKey(YamlFile yaml, string key, YamlNode keyNode, IEnumerable<string> valid)

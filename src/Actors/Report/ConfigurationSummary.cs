@@ -35,6 +35,8 @@ public sealed record ConfigurationSummary
             {
                 "completed" => [],
                 "running" or "retrying" or "stopped" => group.Select(r => $"seed {r.Seed}: step {LastStep(r)}" + (r.Reason is null ? "" : $", {r.Reason}")),
+                // Early stopping: where it stopped; the rung table says why.
+                "stopped early" or "paused" => group.Select(r => $"seed {r.Seed}: at step {LastStep(r)}"),
                 _ => group.Where(r => r.Reason is not null).Select(r => $"seed {r.Seed}: {r.Reason}"),
             };
             var list = details.ToList();
@@ -45,8 +47,14 @@ public sealed record ConfigurationSummary
 
     static long LastStep(ReportRun r) => r.Points.Count > 0 ? r.Points[^1].Step : 0;
 
+    /// <summary>Every run stopped early (none ran its whole length): the figure draws it dotted, to where it stopped.</summary>
+    public bool StoppedEarly => Runs.All(r => r.State == "stopped early");
+
+    /// <summary>The last step any of its runs logged.</summary>
+    public long LastLoggedStep => Runs.Count == 0 ? 0 : Runs.Max(LastStep);
+
     static int StateOrder(string state) => state switch
     {
-        "completed" => 0, "failed" => 1, "stopped" => 2, "running" => 3, "retrying" => 4, "pending" => 5, _ => 6,
+        "completed" => 0, "stopped early" => 1, "failed" => 2, "stopped" => 3, "running" => 4, "paused" => 5, "retrying" => 6, "pending" => 7, _ => 8,
     };
 }

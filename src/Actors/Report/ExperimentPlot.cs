@@ -5,6 +5,7 @@ namespace AsRnnGrid.Actors.Report;
 /// <summary>
 /// The figure of one experiment (ScottPlot): a line per configuration at the mean over its seeds with a shaded band
 /// of ± one standard deviation, in distinct colours, and the memoryless baseline as a dashed line where the task has one.
+/// A configuration that early stopping stopped is dotted and ends in a cross where it stopped, its legend says so.
 /// </summary>
 public static class ExperimentPlot
 {
@@ -30,7 +31,13 @@ public static class ExperimentPlot
             var line = plot.Add.ScatterLine(band!.X, band.Mean, color);
             line.LineWidth = 2;
             if (band.X.Length == 1) line.MarkerSize = 6;
-            line.LegendText = Label(row, band.Seeds);
+            line.LegendText = Label(row, band.Seeds) + (row.StoppedEarly ? $", stopped early at step {row.LastLoggedStep}" : "");
+            if (row.StoppedEarly)
+            {
+                line.LinePattern = LinePattern.Dotted;
+                var end = plot.Add.Marker(band.X[^1], band.Mean[^1], MarkerShape.Eks, 9, color);
+                end.LegendText = "";
+            }
         }
         if (experiment.Metric.HasBaseline)
         {

@@ -9,6 +9,9 @@ public sealed record ExperimentSummary(string Name, TaskKind Task, TaskMetric Me
     /// <summary>The figure's file name without extension, unique within the report.</summary>
     public string PlotName { get; init; } = ReportFiles.PlotName(Name);
 
+    /// <summary>Its early stopping: configurations × rungs, the metric at each (null without).</summary>
+    public Sweep.RungTable? Rungs { get; init; }
+
     /// <summary>"copy", or "long delays (task copy)" where the name does not say the task.</summary>
     public string Heading => Name == Task.Name ? Name : $"{Name} (task {Task})";
 
@@ -29,7 +32,7 @@ public sealed record ExperimentSummary(string Name, TaskKind Task, TaskMetric Me
                     .OrderBy(r => r.Model.ReportPosition)
                     .ThenBy(r => r.HiddenSize).ThenBy(r => r.Label, StringComparer.Ordinal)
                     .ToList();
-                experiments.Add(new ExperimentSummary(name, byTask.Key, metric, rows));
+                experiments.Add(new ExperimentSummary(name, byTask.Key, metric, rows) { Rungs = byTask.Select(r => r.RungTable).FirstOrDefault(t => t is not null) });
             }
         }
         // Names that differ only in characters a file name cannot hold would share a figure: number the later ones.

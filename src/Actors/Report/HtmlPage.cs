@@ -35,6 +35,11 @@ public static class HtmlPage
             body.Add(Table(e));
             foreach (var source in e.Rows.Select(r => r.Published?.Section).OfType<string>().Distinct())
                 body.Add(new XElement(Xhtml + "p", new XAttribute("class", "source"), $"Published: {source} (AsRnnGrid docs/models.md)."));
+            if (e.Rungs is { } rungs)
+            {
+                body.Add(new XElement(Xhtml + "p", SummaryMarkdown.RungHeading(rungs)));
+                body.Add(Table(SummaryMarkdown.RungColumns(rungs), rungs.Configurations));
+            }
             if (svgByExperiment.TryGetValue(e.Name, out var svg))
                 body.Add(new XElement(Xhtml + "figure", InlineSvg(svg, $"f{figure++}-")));
         }
@@ -52,15 +57,14 @@ public static class HtmlPage
         return "<!DOCTYPE html>\n" + html.ToString(SaveOptions.None) + "\n";
     }
 
-    static XElement Table(ExperimentSummary e)
-    {
-        var columns = SummaryMarkdown.Columns(e);
-        return new XElement(Xhtml + "table",
+    static XElement Table(ExperimentSummary e) => Table(SummaryMarkdown.Columns(e), e.Rows);
+
+    static XElement Table<TRow>(IReadOnlyList<(string Title, bool Numeric, Func<TRow, string> Cell)> columns, IEnumerable<TRow> rows) =>
+        new(Xhtml + "table",
             new XElement(Xhtml + "thead", new XElement(Xhtml + "tr",
                 columns.Select(c => new XElement(Xhtml + "th", c.Numeric ? new XAttribute("class", "num") : null, c.Title)))),
-            new XElement(Xhtml + "tbody", e.Rows.Select(row => new XElement(Xhtml + "tr",
+            new XElement(Xhtml + "tbody", rows.Select(row => new XElement(Xhtml + "tr",
                 columns.Select(c => new XElement(Xhtml + "td", c.Numeric ? new XAttribute("class", "num") : null, c.Cell(row)))))));
-    }
 
     /// <summary>
     /// The plot's SVG as an element of the page. Its ids (clip paths) are prefixed so that figures on one page do not

@@ -16,8 +16,10 @@ public sealed record ReportRun
     public required string Experiment { get; init; }
     /// <summary>The run's name within its experiment (<see cref="Grid.RunLabel"/>): the sweep's, or made from the experiment's configurations where the sweep wrote none.</summary>
     public required RunLabel Label { get; init; }
-    /// <summary>pending | running | retrying | completed | failed | stopped.</summary>
+    /// <summary>pending | running | retrying | completed | failed | paused | stopped early | stopped.</summary>
     public required string State { get; init; }
+    /// <summary>Its experiment's early stopping (configurations × rungs) as the sweep's status shows it; null without.</summary>
+    public Sweep.RungTable? RungTable { get; init; }
     public string? Reason { get; init; }
     /// <summary>The run.yaml's configuration; for a run not started yet, the task's defaults with its model, hidden size and seed.</summary>
     public required RunConfig Config { get; init; }

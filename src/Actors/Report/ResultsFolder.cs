@@ -23,7 +23,7 @@ public static class ResultsFolder
         if (status is not null)
             return Labelled(status.Runs.Select(r =>
             {
-                try { return FromStatus(results, r, warn); }
+                try { return FromStatus(results, r, warn) with { RungTable = status.RungTables?.FirstOrDefault(t => t.Experiment == r.Experiment) }; }
                 catch (ConfigurationException e) { throw new ConfigurationException($"{SweepStatus.PathIn(results)}: run {r.Id}: {e.Message}"); }
             }).ToList());
         var runs = Path.Combine(results, "runs");

@@ -21,6 +21,15 @@ public static class SummaryMarkdown
                 sb.Append("| ").Append(string.Join(" | ", headers.Select(h => Escape(h.Cell(row))))).Append(" |\n");
             var sources = e.Rows.Select(r => r.Published?.Section).OfType<string>().Distinct().ToList();
             if (sources.Count > 0) sb.Append('\n').Append(string.Join("\n", sources.Select(s => $"Published: {Escape(s)} (AsRnnGrid docs/models.md)."))).Append('\n');
+            if (e.Rungs is { } rungs)
+            {
+                sb.Append('\n').Append(Escape(RungHeading(rungs))).Append("\n\n");
+                var columns = RungColumns(rungs);
+                sb.Append("| ").Append(string.Join(" | ", columns.Select(h => h.Title))).Append(" |\n");
+                sb.Append('|').Append(string.Concat(columns.Select(h => h.Numeric ? "---:|" : "---|"))).Append('\n');
+                foreach (var row in rungs.Configurations)
+                    sb.Append("| ").Append(string.Join(" | ", columns.Select(h => Escape(h.Cell(row))))).Append(" |\n");
+            }
             sb.Append($"\n![{Escape(e.Name)}]({e.PlotName}.png)\n\n");
         }
         if (notes.Count > 0)
@@ -47,6 +56,25 @@ public static class SummaryMarkdown
         if (e.Rows.Any(r => r.Published is not null))
             columns.Add(("published", false, r => r.Published is { } p ? $"{p.Text} ({p.ParametersText} params)" : "—"));
         columns.Add(("runs", false, r => r.StatesText()));
+        return columns;
+    }
+
+    /// <summary>The sentence above an experiment's rung table (shared with the HTML page).</summary>
+    public static string RungHeading(Sweep.RungTable t) =>
+        $"Early stopping (ASHA): {t.Metric} ({t.Mode}) of each configuration at each rung ({t.Unit}), "
+        + (t.Seeds == "mean" ? "the mean over its seeds" : "each run alone")
+        + $"; the best 1/{t.Reduction} of each rung went on (↑ promoted from there, × stopped early there).";
+
+    /// <summary>The rung table's columns (shared with the HTML page): the configuration, its value at each rung, its runs' states.</summary>
+    public static IReadOnlyList<(string Title, bool Numeric, Func<Sweep.RungTableRow, string> Cell)> RungColumns(Sweep.RungTable t)
+    {
+        var columns = new List<(string, bool, Func<Sweep.RungTableRow, string>)> { ("configuration", false, r => r.Label) };
+        for (int i = 0; i < t.Rungs.Count; i++)
+        {
+            int k = i;
+            columns.Add(($"{t.Rungs[k].ToString(System.Globalization.CultureInfo.InvariantCulture)} {t.Unit}", true, r => r.Cell(t.Rungs, k)));
+        }
+        columns.Add(("runs", false, r => r.State));
         return columns;
     }
 

@@ -5,7 +5,7 @@ namespace AsRnnGrid.Actors.Sweep;
 /// <summary>
 /// How an attempt ended, as the ledger records it (<see cref="LedgerEvents.AttemptEnded"/>, from ledger version 2;
 /// <see cref="OutOfMemory"/> from version 3) and sweep-status.json shows it ("completed", "failed: REASON",
-/// "interrupted: REASON", "out-of-memory: REASON").
+/// "interrupted: REASON", "out-of-memory: REASON", "paused: at RUNG").
 /// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<AttemptOutcome>))]
 public enum AttemptOutcome
@@ -20,4 +20,6 @@ public enum AttemptOutcome
     /// untouched, not counted towards quarantine; enough in a row on one device pause the slot. New in ledger version 3.
     /// </summary>
     [JsonStringEnumMemberName("out-of-memory")] OutOfMemory,
+    /// <summary>It paused at an early-stopping rung (<see cref="LedgerEvents.RungReached"/> records it; never an AttemptEnded's outcome).</summary>
+    [JsonStringEnumMemberName("paused")] Paused,
 }

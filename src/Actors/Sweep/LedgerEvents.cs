@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using AsRnnGrid.Actors.Sweep.Book;
+using AsRnnGrid.Training.Loop;
 
 namespace AsRnnGrid.Actors.Sweep;
 
@@ -17,13 +18,21 @@ public static class LedgerEvents
     /// 2: <see cref="AttemptEnded"/> records its <see cref="AttemptOutcome"/> (version 1: a CountsAsFailure flag);
     /// <see cref="QuarantineCleared"/> is new. 3: an attempt's outcome may be <see cref="AttemptOutcome.OutOfMemory"/>
     /// (the events' shapes are version 2's, so a version-2 entry reads as it is; an asrnn-grid of version 2 refuses a
-    /// version-3 ledger rather than misreading the outcome). Raise it for any change of a property's meaning, presence
-    /// or values, and teach the serializer to read the previous version.
+    /// version-3 ledger rather than misreading the outcome). 4: early stopping's <see cref="RungReached"/>,
+    /// <see cref="RunPromoted"/>, <see cref="RunStoppedEarly"/> and <see cref="RunSentOn"/> are new (every event of version 3
+    /// keeps its shape). Raise it for any change of a property's meaning, presence or values, or a new event, and teach the
+    /// serializer to read the previous version.
     /// </summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>The first version written as "ledger-vN/Type" (version 1 wrote "v1/LedgerEvents.Type": <see cref="LedgerV1"/>).</summary>
     public const int FirstManifestVersion = 2;
+
+    /// <summary>The version that brought <paramref name="type"/> in: an older manifest naming it was never written.</summary>
+    public static int IntroducedIn(Type type) =>
+        type == typeof(QuarantineCleared) ? 2
+        : type == typeof(RungReached) || type == typeof(RunPromoted) || type == typeof(RunStoppedEarly) || type == typeof(RunSentOn) ? 4
+        : 1;
 
     public interface ILedgerEvent : ISweepMessage, IBookEvent;
 
@@ -93,6 +102,40 @@ public static class LedgerEvents
         [property: JsonPropertyName("Node")] string Node,
         [property: JsonPropertyName("Device")] string Device,
         [property: JsonPropertyName("Reason")] string Reason) : ILedgerEvent;
+
+    /// <summary>
+    /// Early stopping: the attempt paused at the rung <paramref name="Rung"/> (in <paramref name="Unit"/>, at optimiser step
+    /// <paramref name="Step"/>) after checkpointing there, and reported <paramref name="Value"/> of <paramref name="Metric"/>
+    /// (null where its log line had none). The run waits, paused, for the rung's verdict. New in version 4.
+    /// </summary>
+    public sealed record RungReached(
+        [property: JsonPropertyName("RunId")] string RunId,
+        [property: JsonPropertyName("Attempt")] int Attempt,
+        [property: JsonPropertyName("Rung")] long Rung,
+        [property: JsonPropertyName("Unit")] TrainingUnit Unit,
+        [property: JsonPropertyName("Step")] long Step,
+        [property: JsonPropertyName("Metric")] PointMetric Metric,
+        [property: JsonPropertyName("Value")] double? Value) : IRunEvent;
+
+    /// <summary>Early stopping: the paused run ranks among the best of rung <paramref name="Rung"/> and goes on from its checkpoint there. New in version 4.</summary>
+    public sealed record RunPromoted(
+        [property: JsonPropertyName("RunId")] string RunId,
+        [property: JsonPropertyName("Rung")] long Rung,
+        [property: JsonPropertyName("Reason")] string Reason) : IRunEvent;
+
+    /// <summary>Early stopping: the rung <paramref name="Rung"/> has every result and the run is not among its best: it stays there. New in version 4.</summary>
+    public sealed record RunStoppedEarly(
+        [property: JsonPropertyName("RunId")] string RunId,
+        [property: JsonPropertyName("Rung")] long Rung,
+        [property: JsonPropertyName("Reason")] string Reason) : IRunEvent;
+
+    /// <summary>
+    /// A paused or early-stopped run goes on from its rung's checkpoint without a promotion: `run --no-early-stop`, or a sweep
+    /// file whose experiment no longer stops early or no longer has that rung. New in version 4.
+    /// </summary>
+    public sealed record RunSentOn(
+        [property: JsonPropertyName("RunId")] string RunId,
+        [property: JsonPropertyName("Reason")] string Reason) : IRunEvent;
 
     /// <summary>`run --clear-quarantine`: the device is back in service. New in version 2.</summary>
     public sealed record QuarantineCleared(

@@ -15,7 +15,7 @@ public static class RunDispatch
     /// Writes the run folder's run.yaml (unless it already holds that text) and returns the assignment. A folder that cannot be
     /// written is left to the child to report: it refuses a missing run.yaml in one line naming it, and the attempt fails and is retried.
     /// </summary>
-    public static AssignRun Assign(PlannedRun run, int attempt, string results)
+    public static AssignRun Assign(PlannedRun run, int attempt, string results, RungTarget? pause)
     {
         var folder = run.Folder(results);
         var path = Path.Combine(folder, RunYaml.FileName);
@@ -25,6 +25,6 @@ public static class RunDispatch
                 RunYaml.Write(path, run.Config);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-        return new AssignRun(run.Id, attempt, run.Config, folder, run.TensorBoardFolder(results));
+        return new AssignRun(run.Id, attempt, run.Config, folder, run.TensorBoardFolder(results), pause);
     }
 }

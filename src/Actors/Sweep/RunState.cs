@@ -17,4 +17,11 @@ public enum RunState
     [JsonStringEnumMemberName("completed")] Completed,
     /// <summary>Out of retries: the sweep went on without it (`run --retry-failed` gives it a fresh budget).</summary>
     [JsonStringEnumMemberName("failed")] Failed,
+    /// <summary>Early stopping: it checkpointed at a rung and waits for the rung's verdict (promoted, or stopped early).</summary>
+    [JsonStringEnumMemberName("paused")] Paused,
+    /// <summary>
+    /// Early stopping: it did not rank among the best of its rung, and stays at that rung's checkpoint; neither failed nor
+    /// completed. `run --no-early-stop` (or a sweep file that no longer stops it) sends it on from there.
+    /// </summary>
+    [JsonStringEnumMemberName("stopped early")] StoppedEarly,
 }

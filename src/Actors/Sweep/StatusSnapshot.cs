@@ -33,13 +33,35 @@ public static class StatusSnapshot
             SweepFile = sweepFile,
             Updated = updated,
             State = book.Ended is null ? SweepState.Running
-                : book.Count(RunState.Completed) + book.Count(RunState.Failed) == book.Plan.Count ? SweepState.Finished
+                : book.Count(RunState.Completed) + book.Count(RunState.Failed) + book.Count(RunState.StoppedEarly) == book.Plan.Count ? SweepState.Finished
                 : SweepState.Stopped,
             Runs = runs,
             Devices = devices,
             Progress = progress.Build(SweepProgress.UsableSlots(devices)),
+            RungTables = book.Ladders.Count == 0 ? null : book.Ladders.Select(Table).ToArray(),
         };
     }
+
+    static RungTable Table(RungLadder ladder) => new()
+    {
+        Experiment = ladder.Experiment,
+        Metric = ladder.Settings.Metric.Text(),
+        Mode = ladder.Settings.Mode.Text(),
+        Reduction = ladder.Settings.Reduction,
+        Seeds = ladder.Settings.Seeds.Text(),
+        Unit = ladder.Unit.Text(),
+        Rungs = ladder.Rungs,
+        Configurations = ladder.Groups.Select(g => new RungTableRow
+        {
+            Label = g.Label,
+            Runs = g.Runs.Select(r => r.Id).ToArray(),
+            Values = ladder.Rungs.Select(u => g.TryValueAt(u, ladder.Settings.Metric, out var v) ? v : null).ToArray(),
+            Promoted = g.Runs.SelectMany(r => r.PromotedFrom).Distinct().Order().ToArray(),
+            StoppedAt = g.Runs.FirstOrDefault(r => r.State == RunState.StoppedEarly)?.LastRung,
+            State = string.Join(", ", g.Runs.GroupBy(r => r.State).OrderBy(s => s.Key)
+                .Select(s => g.Runs.Count == s.Count() ? s.Key.Text() : $"{s.Count()} {s.Key.Text()}")),
+        }).ToArray(),
+    };
 
     static RunStatus Run(BookRun r)
     {
@@ -82,6 +104,9 @@ public static class StatusSnapshot
             Reason = r.Reason,
             Folder = Path.Combine("runs", r.Id),
             Attempts = attempts,
+            RungCount = r.Group?.Rungs.Count,
+            Rungs = r.Group is null ? null : r.RungResults.Select(x => new RungStatus { Rung = x.Rung, Step = x.Step, Metric = x.Metric.Text(), Value = x.Value }).ToArray(),
+            NextRung = r.State is RunState.Pending or RunState.Running or RunState.Retrying ? RungLadder.NextRung(r)?.Count : null,
         };
     }
 }

@@ -6,7 +6,7 @@ namespace AsRnnGrid.Actors.Sweep;
 [JsonConverter(typeof(JsonStringEnumConverter<SweepEnd>))]
 public enum SweepEnd
 {
-    /// <summary>Every run completed or failed.</summary>
+    /// <summary>Every run completed, failed or stopped early.</summary>
     [JsonStringEnumMemberName("finished")] Finished,
     /// <summary>Asked to stop: every run checkpointed.</summary>
     [JsonStringEnumMemberName("stopped")] Stopped,

@@ -22,6 +22,8 @@ public sealed record SweepHostOptions
     public bool ClearQuarantine { get; init; }
     /// <summary>`run --rebuild-ledger` (on a new ledger): what the run folders show (<see cref="LedgerRebuild"/>).</summary>
     public IReadOnlyDictionary<string, Book.RunFolderFact>? Rebuilt { get; init; }
+    /// <summary>`run --no-early-stop`.</summary>
+    public bool NoEarlyStop { get; init; }
     public Action<SweepNotice>? OnNotice { get; init; }
     /// <summary>Only the supervisor on this node; trainers come from workers (`run --no-local-trainers`).</summary>
     public bool NoLocalTrainers { get; init; }
@@ -112,6 +114,7 @@ public sealed class SweepHost : IAsyncDisposable
             RetryFailed = options.RetryFailed,
             ClearQuarantine = options.ClearQuarantine,
             Rebuilt = options.Rebuilt,
+            NoEarlyStop = options.NoEarlyStop,
         }), "supervisor");
 
         host.Address = $"{cluster.SelfAddress.Host}:{cluster.SelfAddress.Port}";

@@ -42,9 +42,16 @@ public static class SweepProtocol
     /// Supervisor → trainer: train this run in this folder. <paramref name="Config"/> is the run's configuration as the sweep
     /// resolved it; the folder's run.yaml, written from it before this message (<see cref="RunDispatch"/>), is what the child trains.
     /// <paramref name="TensorBoard"/> is where the child writes its TensorBoard events (an operational setting: no part of the
-    /// configuration or its hash); null from a supervisor of an earlier version.
+    /// configuration or its hash); null from a supervisor of an earlier version. <paramref name="Pause"/>: early stopping's
+    /// next rung, where the child pauses (`train --pause-at`) and reports its metric; null: to the end.
     /// </summary>
-    public sealed record AssignRun(string RunId, int Attempt, RunConfig Config, string Folder, string? TensorBoard = null) : ISweepMessage;
+    public sealed record AssignRun(string RunId, int Attempt, RunConfig Config, string Folder, string? TensorBoard = null, RungTarget? Pause = null) : ISweepMessage;
+
+    /// <summary>Pause at <paramref name="At"/> and report <paramref name="Metric"/> there.</summary>
+    public sealed record RungTarget(TrainingPoint At, PointMetric Metric);
+
+    /// <summary>A paused attempt's rung: where it paused, at which optimiser step, and its metric there (null where its log line had none).</summary>
+    public sealed record RungResult(TrainingPoint At, long Step, PointMetric Metric, double? Value);
 
     /// <summary>Trainer → supervisor: the run is alive (a log point, or a heartbeat with only the step).</summary>
     public sealed record RunProgress(string RunId, int Attempt, long Step, long? TotalSteps, double? Loss, double? Metric,
@@ -56,8 +63,11 @@ public static class SweepProtocol
     /// <summary>Trainer → supervisor: a checkpoint of this step is on disk.</summary>
     public sealed record RunCheckpointed(string RunId, int Attempt, long Step) : ISweepMessage;
 
-    /// <summary>Trainer → supervisor: the attempt is over (the book decides what that means for the run: <see cref="AttemptEndCause"/>).</summary>
-    public sealed record RunEnded(string RunId, int Attempt, RunEndOutcome Outcome, string? Reason, RunSummary? Summary) : ISweepMessage;
+    /// <summary>
+    /// Trainer → supervisor: the attempt is over (the book decides what that means for the run: <see cref="AttemptEndCause"/>).
+    /// <paramref name="Rung"/> comes with <see cref="RunEndOutcome.Paused"/>.
+    /// </summary>
+    public sealed record RunEnded(string RunId, int Attempt, RunEndOutcome Outcome, string? Reason, RunSummary? Summary, RungResult? Rung = null) : ISweepMessage;
 
     /// <summary>How a trainer says its attempt ended; on the wire as the names below.</summary>
     [JsonConverter(typeof(JsonStringEnumConverter<RunEndOutcome>))]
@@ -72,6 +82,8 @@ public static class SweepProtocol
         [JsonStringEnumMemberName("requeue")] Requeue,
         /// <summary>The child died of CUDA out-of-memory (libtorch's message in its error output: <see cref="CudaOutOfMemory"/>).</summary>
         [JsonStringEnumMemberName("out-of-memory")] OutOfMemory,
+        /// <summary>It paused at its early-stopping rung after checkpointing there (<see cref="RunEnded.Rung"/> says where and what it measured).</summary>
+        [JsonStringEnumMemberName("paused")] Paused,
     }
 
     /// <summary>Supervisor → trainer: stop this attempt (checkpoint and exit; killed after the grace period).</summary>
@@ -113,7 +125,7 @@ public static class SweepControl
     public sealed record SweepNotice(DateTimeOffset At, string Text);
 
     /// <summary>The sweep is over: the book's last event, which the supervisor hands to the listener.</summary>
-    public sealed record SweepEnded(SweepEnd State, int Completed, int Failed, int Retried, int NotDone) : LiveEvents.ILiveEvent;
+    public sealed record SweepEnded(SweepEnd State, int Completed, int Failed, int Retried, int NotDone, int StoppedEarly = 0) : LiveEvents.ILiveEvent;
 
     /// <summary>The supervisor cannot go on (its ledger cannot be read or written): the sweep ends with this reason, nothing changed.</summary>
     public sealed record SweepFailed(string Reason);

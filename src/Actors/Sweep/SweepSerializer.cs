@@ -10,17 +10,18 @@ namespace AsRnnGrid.Actors.Sweep;
 
 /// <summary>
 /// Serialises <see cref="ISweepMessage"/>s as UTF-8 JSON. Protocol messages (which cross nodes) carry the manifest
-/// "v2/Owner.Type": another protocol version, or a type this build does not know, is refused with a message that says
-/// so (v2: GPU readings and options in RequestWork, GpuChanged, the out-of-memory end of a run). Ledger events (which
-/// stay on disk for ever) carry "ledger-v3/Type", the <see cref="LedgerEvents.Version"/> they were written in; older
-/// versions are read into today's events (<see cref="LedgerV1"/>; version 2 has today's shapes), a newer one is
-/// refused; the book's snapshots carry "snapshot-v2/BookSnapshot" and version 1's read as they are.
+/// "v3/Owner.Type": another protocol version, or a type this build does not know, is refused with a message that says
+/// so (v2: GPU readings and options in RequestWork, GpuChanged, the out-of-memory end of a run; v3: early stopping's
+/// pause target in AssignRun, its rung result in RunEnded). Ledger events (which stay on disk for ever) carry
+/// "ledger-v4/Type", the <see cref="LedgerEvents.Version"/> they were written in; older versions are read into today's
+/// events (<see cref="LedgerV1"/>; versions 2 and 3 have today's shapes), a newer one is refused; the book's snapshots
+/// carry "snapshot-v3/BookSnapshot" and versions 1 and 2 are read without rung results.
 /// Every property is required, as records declare it: a missing one is an error, never a default.
 /// </summary>
 public sealed class SweepSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public const int Id = 4711;
-    public const string ProtocolVersion = "v2";
+    public const string ProtocolVersion = "v3";
     public const string LedgerPrefix = "ledger-v";
     public const string SnapshotPrefix = "snapshot-v";
 
@@ -82,19 +83,22 @@ public sealed class SweepSerializer(ExtendedActorSystem system) : SerializerWith
         if (version > LedgerEvents.Version)
             throw new SerializationException(
                 $"ledger event '{manifest}' of version {version}: this asrnn-grid reads ledger versions 1 to {LedgerEvents.Version} (a newer asrnn-grid wrote this ledger; use it)");
-        if (version < LedgerEvents.FirstManifestVersion)
+        if (!LedgerTypes.TryGetValue(manifest[(slash + 1)..], out var type))
+            throw new SerializationException($"unknown ledger event '{manifest}'");
+        // Every event from the first manifest version on has kept its shape: an older manifest reads as today's event, unless that version did not have it.
+        if (version < LedgerEvents.FirstManifestVersion || version < LedgerEvents.IntroducedIn(type))
             throw new SerializationException($"ledger event '{manifest}': version {version} was never written with this manifest");
-        return LedgerTypes.TryGetValue(manifest[(slash + 1)..], out var type)
-            ? JsonSerializer.Deserialize(bytes, type, Json)
-            : throw new SerializationException($"unknown ledger event '{manifest}'");
+        return JsonSerializer.Deserialize(bytes, type, Json);
     }
 
-    /// <summary>Every snapshot version so far has today's shape (version 2 only widened an attempt's outcomes).</summary>
+    /// <summary>Today's snapshots; versions 1 and 2 (2 only widened an attempt's outcomes) have no rung results.</summary>
     static object? Snapshot(byte[] bytes, string manifest) =>
-        Enumerable.Range(1, BookSnapshot.Version).Any(v => manifest == $"{SnapshotPrefix}{v.ToString(CultureInfo.InvariantCulture)}/{nameof(BookSnapshot)}")
-            ? JsonSerializer.Deserialize<BookSnapshot>(bytes, Json)
+        manifest == SnapshotManifest(BookSnapshot.Version) ? JsonSerializer.Deserialize<BookSnapshot>(bytes, Json)
+            : manifest == SnapshotManifest(1) || manifest == SnapshotManifest(2) ? JsonSerializer.Deserialize<BookSnapshot.WithoutRungs>(bytes, Json)?.Upcast()
             : throw new SerializationException(
                 $"ledger snapshot '{manifest}': this asrnn-grid reads snapshot versions 1 to {BookSnapshot.Version.ToString(CultureInfo.InvariantCulture)} (a newer asrnn-grid wrote this ledger; use it)");
+
+    static string SnapshotManifest(int version) => $"{SnapshotPrefix}{version.ToString(CultureInfo.InvariantCulture)}/{nameof(BookSnapshot)}";
 
     static object? ProtocolMessage(byte[] bytes, string manifest)
     {

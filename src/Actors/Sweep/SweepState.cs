@@ -10,7 +10,7 @@ namespace AsRnnGrid.Actors.Sweep;
 public enum SweepState
 {
     [JsonStringEnumMemberName("running")] Running,
-    /// <summary>Every run completed or failed.</summary>
+    /// <summary>Every run completed, failed or stopped early.</summary>
     [JsonStringEnumMemberName("finished")] Finished,
     /// <summary>Ended with runs not done (asked to stop, or stalled): `run` again resumes.</summary>
     [JsonStringEnumMemberName("stopped")] Stopped,

@@ -22,6 +22,8 @@ public sealed record SweepStatus
     [JsonPropertyName("devices")] public IReadOnlyList<DeviceStatus> Devices { get; init; } = [];
     /// <summary>The sweep at a glance; absent in files written before it was added (<see cref="SweepProgress.Of"/> tallies those).</summary>
     [JsonPropertyName("progress")] public SweepProgress? Progress { get; init; }
+    /// <summary>Each early-stopping experiment's rungs: its configurations and their metric at each rung; absent without early stopping.</summary>
+    [JsonPropertyName("rung_tables")] public IReadOnlyList<RungTable>? RungTables { get; init; }
 
     public static string PathIn(string results) => Path.Combine(results, FileName);
 
@@ -89,6 +91,57 @@ public sealed record RunStatus
     [JsonPropertyName("folder")] public required string Folder { get; init; }
     /// <summary>Every attempt from the ledger: where it ran, the step it resumed from, how it ended.</summary>
     [JsonPropertyName("attempts")] public IReadOnlyList<AttemptStatus> Attempts { get; init; } = [];
+    /// <summary>Early stopping: how many rungs the run has before its end (absent for a run without early stopping).</summary>
+    [JsonPropertyName("rung_count")] public int? RungCount { get; init; }
+    /// <summary>Early stopping: its rung results so far.</summary>
+    [JsonPropertyName("rungs")] public IReadOnlyList<RungStatus>? Rungs { get; init; }
+    /// <summary>Early stopping: the rung where its next attempt pauses (absent: it trains to its end, or waits at a rung).</summary>
+    [JsonPropertyName("next_rung")] public long? NextRung { get; init; }
+}
+
+/// <summary>One rung result of a run: the rung (in the table's unit), the optimiser step, the metric's value there.</summary>
+public sealed record RungStatus
+{
+    [JsonPropertyName("rung")] public long Rung { get; init; }
+    [JsonPropertyName("step")] public long Step { get; init; }
+    [JsonPropertyName("metric")] public required string Metric { get; init; }
+    [JsonPropertyName("value")] public double? Value { get; init; }
+}
+
+/// <summary>An experiment's early stopping: configurations × rungs, the metric at each.</summary>
+public sealed record RungTable
+{
+    [JsonPropertyName("experiment")] public required string Experiment { get; init; }
+    [JsonPropertyName("metric")] public required string Metric { get; init; }
+    [JsonPropertyName("mode")] public required string Mode { get; init; }
+    [JsonPropertyName("reduction")] public int Reduction { get; init; }
+    /// <summary>mean (configurations by the mean over their seeds) | each (every run alone).</summary>
+    [JsonPropertyName("seeds")] public required string Seeds { get; init; }
+    /// <summary>iterations | epochs.</summary>
+    [JsonPropertyName("unit")] public required string Unit { get; init; }
+    [JsonPropertyName("rungs")] public required IReadOnlyList<long> Rungs { get; init; }
+    [JsonPropertyName("configurations")] public required IReadOnlyList<RungTableRow> Configurations { get; init; }
+}
+
+/// <summary>One configuration of a rung table.</summary>
+public sealed record RungTableRow
+{
+    /// <summary>What tells it apart from the experiment's other configurations ("hidden_size=32, rmsprop_lr=0.001").</summary>
+    [JsonPropertyName("label")] public required string Label { get; init; }
+    [JsonPropertyName("runs")] public required IReadOnlyList<string> Runs { get; init; }
+    /// <summary>Its value at each rung of <see cref="RungTable.Rungs"/> (the mean over its runs), null where it has none (yet).</summary>
+    [JsonPropertyName("values")] public required IReadOnlyList<double?> Values { get; init; }
+    /// <summary>The rungs it was promoted from.</summary>
+    [JsonPropertyName("promoted")] public required IReadOnlyList<long> Promoted { get; init; }
+    /// <summary>The rung it stopped early at; absent unless it did.</summary>
+    [JsonPropertyName("stopped_at")] public long? StoppedAt { get; init; }
+    /// <summary>Its runs' states: "completed", "stopped early", or "1 running, 1 paused".</summary>
+    [JsonPropertyName("state")] public required string State { get; init; }
+
+    /// <summary>Its value at the rung <paramref name="rungs"/>[<paramref name="i"/>] as the tables show it: ↑ promoted from there, × stopped early there; empty without one.</summary>
+    public string Cell(IReadOnlyList<long> rungs, int i) => Values[i] is { } v
+        ? v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) + (Promoted.Contains(rungs[i]) ? " ↑" : StoppedAt == rungs[i] ? " ×" : "")
+        : "";
 }
 
 /// <summary>One attempt of a run.</summary>

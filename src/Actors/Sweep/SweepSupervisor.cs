@@ -29,6 +29,8 @@ public sealed record SupervisorSettings
     public bool ClearQuarantine { get; init; }
     /// <summary>`run --rebuild-ledger`: what the run folders show, journalled into the new ledger as the runs are planned.</summary>
     public IReadOnlyDictionary<string, RunFolderFact>? Rebuilt { get; init; }
+    /// <summary>`run --no-early-stop`: no run pauses at a rung; paused and early-stopped runs go on to their end.</summary>
+    public bool NoEarlyStop { get; init; }
     /// <summary>End the sweep when every trainer is quarantined (one machine); a cluster waits for new ones instead.</summary>
     public bool EndWhenNoDeviceLeft { get; init; } = true;
     /// <summary>
@@ -82,7 +84,7 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
     {
         _sweep = sweep;
         _settings = settings;
-        _book = new SweepBook(sweep.Runs, SweepPolicy.For(sweep, settings.EndWhenNoDeviceLeft));
+        _book = new SweepBook(sweep.Runs, SweepPolicy.For(sweep, settings.EndWhenNoDeviceLeft, settings.NoEarlyStop));
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -254,7 +256,7 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
     void HandOut(RunHandedOut h)
     {
         var run = _book.Find(h.RunId)!.Plan!;
-        _trainerRefs.GetValueOrDefault(h.Trainer)?.Tell(RunDispatch.Assign(run, h.Attempt, _sweep.Results));
+        _trainerRefs.GetValueOrDefault(h.Trainer)?.Tell(RunDispatch.Assign(run, h.Attempt, _sweep.Results, h.Pause));
     }
 
     void Notice(string text)

@@ -42,6 +42,7 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
         public RunSummary? Summary { get; set; }
         public string? FinishedStatus { get; set; }
         public string? FinishedReason { get; set; }
+        public MetricsPoint? PausePoint { get; set; }
         /// <summary>Why the trainer itself ended the child (silence, a stop request): the attempt's reason.</summary>
         public string? EndedBecause { get; set; }
         public bool Stopping { get; set; }
@@ -184,6 +185,8 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
         var args = new List<string> { "train", "--config", Path.Combine(run.Folder, RunYaml.FileName), "--out", run.Folder,
             "--device", _settings.Device, "--progress", "json", "--stop-with-parent" };
         if (run.TensorBoard is { } tensorBoard) args.AddRange(["--tensorboard", tensorBoard]);
+        // Where to pause is the trainer's word to the child, never the configuration's: run ids and checkpoints stay as they are.
+        if (run.Pause is { } pause) args.AddRange(["--pause-at", pause.At.ToString()]);
         args.AddRange(_settings.Faults.ArgumentsFor(run.RunId, run.Attempt));
         var self = Self;
         var attempt = run.Attempt;
@@ -231,6 +234,7 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
             case ChildProgress.Finished { Result: var result }:
                 c.FinishedStatus = result.Status;
                 c.FinishedReason = result.Reason;
+                c.PausePoint = result.PausePoint;
                 c.Summary = RunSummary.Of(run.Config, result);
                 break;
         }
@@ -243,17 +247,26 @@ public sealed class TrainerActor : ReceiveActor, IWithTimers
         var (outcome, reason) = code switch
         {
             (int)ExitCode.Success when c.FinishedStatus == "completed" => (RunEndOutcome.Completed, (string?)null),
+            (int)ExitCode.Paused when c.FinishedStatus == "paused" && run.Pause is not null => (RunEndOutcome.Paused, c.FinishedReason),
             (int)ExitCode.Stopped => (RunEndOutcome.Stopped, c.EndedBecause ?? c.FinishedReason ?? "stopped"),
             (int)ExitCode.Failed => (RunEndOutcome.Failed, c.FinishedReason ?? "failed"),
             _ when c.EndedBecause is { } why => (c.Stopping ? RunEndOutcome.Stopped : RunEndOutcome.Failed, why),
             _ when CudaOutOfMemory.In(c.Process.StderrTail) => (RunEndOutcome.OutOfMemory, ExitDescription(code, c.Process.StderrTail)),
             _ => (RunEndOutcome.Failed, ExitDescription(code, c.Process.StderrTail)),
         };
-        _supervisor.Tell(new RunEnded(run.RunId, run.Attempt, outcome, reason, outcome == RunEndOutcome.Completed ? c.Summary : null));
+        _supervisor.Tell(new RunEnded(run.RunId, run.Attempt, outcome, reason, outcome == RunEndOutcome.Completed ? c.Summary : null,
+            outcome == RunEndOutcome.Paused ? Rung(run.Pause!, c.Summary?.Steps ?? 0, c.PausePoint) : null));
         c.Process.Dispose();
         _current = null;
         if (_draining) Context.Stop(Self);
         else AskForWork();
+    }
+
+    /// <summary>The rung's result from the child's log line at its pause point; a value that is not a number is none (it ranks last).</summary>
+    static RungResult Rung(RungTarget target, long step, MetricsPoint? point)
+    {
+        var value = point is null ? null : target.Metric.Of(point);
+        return new RungResult(target.At, step, target.Metric, value is { } v && double.IsFinite(v) ? v : null);
     }
 
     static string ExitDescription(int code, string stderr)

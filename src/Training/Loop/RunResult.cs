@@ -5,7 +5,7 @@ namespace AsRnnGrid.Training.Loop;
 /// <summary>result.json: how the run ended and its summary numbers.</summary>
 public sealed record RunResult
 {
-    /// <summary>completed | stopped (asked to stop; resumable) | failed.</summary>
+    /// <summary>completed | stopped (asked to stop; resumable) | paused (at its --pause-at point; resumable) | failed.</summary>
     [JsonPropertyName("status")] public required string Status { get; init; }
     [JsonPropertyName("reason")] public string? Reason { get; init; }
     [JsonPropertyName("task")] public required string Task { get; init; }
@@ -25,4 +25,8 @@ public sealed record RunResult
     [JsonPropertyName("test_bpc")] public double? TestBpc { get; init; }
     [JsonPropertyName("final_bpc")] public double? FinalBpc { get; init; }
     [JsonPropertyName("config_hash")] public string? ConfigHash { get; init; }
+    /// <summary>Where a paused run paused ("300 iterations"); null for the other statuses.</summary>
+    [JsonPropertyName("paused_at")] public string? PausedAt { get; init; }
+    /// <summary>A paused run's log line at its pause point: the numbers early stopping compares.</summary>
+    [JsonPropertyName("pause_point")] public MetricsPoint? PausePoint { get; init; }
 }

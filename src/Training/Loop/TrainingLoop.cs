@@ -13,7 +13,9 @@ namespace AsRnnGrid.Training.Loop;
 /// <summary>
 /// The iterations of one run whose folder is taken and whose state is restored: one DisposeScope per iteration, a log
 /// point every log_every iterations into metrics.jsonl (and the TensorBoard events, when asked), a checkpoint on cadence, at each epoch's end and when asked to
-/// stop, result.json at the end. Epoch tasks evaluate at each epoch's end and apply their learning-rate schedule.
+/// stop, result.json at the end. Epoch tasks evaluate at each epoch's end and apply their learning-rate schedule. A run
+/// told to pause (<see cref="TrainingRunOptions.PauseAt"/>) checkpoints at that point and ends "paused", with its log
+/// line there; the same run continued from that checkpoint goes on exactly as if it had never paused.
 /// </summary>
 internal sealed class TrainingLoop : IDisposable
 {
@@ -34,6 +36,9 @@ internal sealed class TrainingLoop : IDisposable
         _interval = Stopwatch.StartNew(), _sinceHeartbeat = Stopwatch.StartNew();
     readonly double _elapsedAtStart;
     long _intervalStartStep;
+    /// <summary>The step of the newest checkpoint on disk (the one resumed from, at first).</summary>
+    long _checkpointedStep;
+    MetricsPoint? _lastPoint;
 
     public TrainingLoop(RunConfig config, string configHash, RunFolder folder, ITrainingObserver observer, TrainingRunOptions options,
         SequenceModel model, OptimizerHelper optimizer, TaskSession task, LoopState state, TensorBoardLog? tensorBoard)
@@ -46,6 +51,7 @@ internal sealed class TrainingLoop : IDisposable
         _metrics = new FileStream(folder.Metrics, FileMode.Append, FileAccess.Write, FileShare.Read);
         _elapsedAtStart = state.Elapsed;
         _intervalStartStep = state.Step;
+        _checkpointedStep = state.Step;
     }
 
     double Elapsed => _elapsedAtStart + _clock.Elapsed.TotalSeconds;
@@ -55,6 +61,7 @@ internal sealed class TrainingLoop : IDisposable
         bool epochTask = _config.IsEpochTask;
         while (true)
         {
+            if (PauseDue()) return Pause();
             if (epochTask)
             {
                 if (_state.Epoch >= _config.Epochs) break;
@@ -116,6 +123,33 @@ internal sealed class TrainingLoop : IDisposable
         return Finish("completed", null);
     }
 
+    /// <summary>
+    /// At the pause point: an iteration task after that many steps; an epoch task at the end of that epoch, before the next
+    /// begins. Also true right after resuming from the pause point's own checkpoint: the run pauses again at once.
+    /// </summary>
+    bool PauseDue() => _options.PauseAt is { } at && (_config.IsEpochTask
+        ? _state.Epoch == at.Count && _state.BegunEpoch < _state.Epoch
+        : _state.Step == at.Count);
+
+    RunResult Pause()
+    {
+        var at = _options.PauseAt!.Value;
+        if (_checkpointedStep != _state.Step) Checkpoint();
+        var point = _lastPoint is { } p && p.Step == _state.Step ? p : LastLoggedPoint();
+        return Finish("paused", $"paused at {at}; resumes from step {_state.Step}", at, point);
+    }
+
+    /// <summary>The last line of metrics.jsonl: a run resumed at its pause point has logged nothing in this session.</summary>
+    MetricsPoint? LastLoggedPoint()
+    {
+        _metrics.Flush();
+        using var reader = new StreamReader(new FileStream(_folder.Metrics, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        string? last = null;
+        while (reader.ReadLine() is { } line)
+            if (line.Length > 0) last = line;
+        return last is null ? null : JsonSerializer.Deserialize<MetricsPoint>(last, MetricsJson.Options);
+    }
+
     void EndEpoch()
     {
         var evaluation = _task.Evaluate(_model);
@@ -138,6 +172,7 @@ internal sealed class TrainingLoop : IDisposable
         var line = JsonSerializer.Serialize(point, MetricsJson.Options) + "\n";
         _metrics.Write(System.Text.Encoding.UTF8.GetBytes(line));
         _metrics.Flush();
+        _lastPoint = point;
         _tensorBoard?.Append(point);
         _observer.Logged(point);
     }
@@ -149,11 +184,12 @@ internal sealed class TrainingLoop : IDisposable
         _state.MetricsLength = _metrics.Length;
         _state.Elapsed = Elapsed;
         var path = _store.Save(RunCheckpoint.Capture(_config, _configHash, _model, _optimizer, _task, _state));
+        _checkpointedStep = _state.Step;
         _sinceCheckpoint.Restart();
         _observer.CheckpointWritten(_state.Step, path, timer.Elapsed.TotalSeconds);
     }
 
-    RunResult Finish(string status, string? reason)
+    RunResult Finish(string status, string? reason, TrainingPoint? pausedAt = null, MetricsPoint? pausePoint = null)
     {
         var result = new RunResult
         {
@@ -175,6 +211,8 @@ internal sealed class TrainingLoop : IDisposable
             TestBpc = _state.TestBpcAtBestValid,
             FinalBpc = _state.LastTestBpc,
             ConfigHash = _configHash,
+            PausedAt = pausedAt?.ToString(),
+            PausePoint = pausePoint,
         };
         DurableFile.WriteAllText(_folder.Result, JsonSerializer.Serialize(result, MetricsJson.Indented));
         _observer.Finished(result);

@@ -20,6 +20,11 @@ public sealed record TrainingRunOptions
     public double HeartbeatSeconds { get; init; } = 5;
     /// <summary>The folder of the run's TensorBoard event files (rewritten from metrics.jsonl at the start, then appended to); null: none.</summary>
     public string? TensorBoard { get; init; }
+    /// <summary>
+    /// Pause here: checkpoint and end with status "paused" (an early-stopping rung; the same run without it continues from
+    /// there). Operational, like the device: not part of the configuration or its hash.
+    /// </summary>
+    public TrainingPoint? PauseAt { get; init; }
 }
 
 /// <summary>
@@ -60,6 +65,8 @@ public sealed class TrainingRun
         {
             throw new ConfigurationException($"{_folder.Path}: {e.Message}");
         }
+        if (_options.PauseAt is { } pause && _config.Task.PauseProblem(pause, _config) is { } problem)
+            throw new ConfigurationException($"{_folder.Path}: cannot pause at {pause}: {problem}");
         using var session = RunFolderSession.Open(_folder, _config, _configHash, _options.Restart, _options.LockWait);
         var dtype = _config.DType == "float64" ? ScalarType.Float64 : ScalarType.Float32;
         if (DataFilesCheck.Problem(_config) is { } missing) throw new ConfigurationException($"{missing}; --data_dir names the folder");

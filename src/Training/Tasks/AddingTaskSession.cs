@@ -35,6 +35,9 @@ public sealed class AddingKind : TaskKind
         Decimals = 5,
     };
 
+    public override IReadOnlyList<PointMetric> PauseMetrics { get; } = [PointMetric.Loss];
+    public override PointMetric ReportPauseMetric => PointMetric.Loss;
+
     // A regression: no accuracy to show; the loss is shown beside.
     public override (double? Value, string? Name) Headline(MetricsPoint p) => (null, null);
 

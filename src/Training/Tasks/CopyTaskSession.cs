@@ -33,6 +33,9 @@ public sealed class CopyKind : TaskKind
         Decimals = 5,
     };
 
+    public override IReadOnlyList<PointMetric> PauseMetrics { get; } = [PointMetric.Loss, PointMetric.Accuracy];
+    public override PointMetric ReportPauseMetric => PointMetric.Loss;
+
     public override (double? Value, string? Name) Headline(MetricsPoint p) => (p.Accuracy, p.Accuracy is null ? null : "acc");
 
     public override (double? Value, string? Name) Summary(RunResult r) => (r.FinalAccuracy, r.FinalAccuracy is null ? null : "acc");

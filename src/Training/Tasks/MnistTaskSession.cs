@@ -35,6 +35,9 @@ public abstract class MnistKind : TaskKind
         Decimals = 2, Rises = true,
     };
 
+    public override IReadOnlyList<PointMetric> PauseMetrics { get; } = [PointMetric.Loss, PointMetric.Accuracy, PointMetric.TestLoss, PointMetric.TestAccuracy];
+    public override PointMetric ReportPauseMetric => PointMetric.TestAccuracy;
+
     public override (double? Value, string? Name) Headline(MetricsPoint p) =>
         p.TestAccuracy is { } test ? (test, "test acc") : (p.Accuracy, p.Accuracy is null ? null : "acc");
 

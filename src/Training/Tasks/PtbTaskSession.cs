@@ -33,6 +33,10 @@ public sealed class PtbKind : TaskKind
         Decimals = 3,
     };
 
+    public override IReadOnlyList<PointMetric> PauseMetrics { get; } =
+        [PointMetric.Loss, PointMetric.Accuracy, PointMetric.Bpc, PointMetric.ValidBpc, PointMetric.ValidAccuracy, PointMetric.TestBpc];
+    public override PointMetric ReportPauseMetric => PointMetric.TestBpc;
+
     public override (double? Value, string? Name) Headline(MetricsPoint p) =>
         p.ValidBpc is { } valid ? (valid, "valid bpc") : p.Accuracy is { } acc ? (acc, "acc") : (p.Bpc, p.Bpc is null ? null : "bpc");
 

@@ -40,6 +40,40 @@ public abstract class TaskKind : INamedKind<TaskKind>
     /// <summary>The number a finished run is summed up by, and its name.</summary>
     public abstract (double? Value, string? Name) Summary(RunResult result);
 
+    /// <summary>
+    /// The metrics a run of this task reports at the points where it may pause (<see cref="PauseProblem"/>): the numbers of its
+    /// log line there (an iteration task's training line, an epoch task's evaluation line at the epoch's end).
+    /// </summary>
+    public abstract IReadOnlyList<PointMetric> PauseMetrics { get; }
+
+    /// <summary>The metric of <see cref="PauseMetrics"/> closest to the report's (<see cref="Metric"/>): what early stopping compares by default.</summary>
+    public abstract PointMetric ReportPauseMetric { get; }
+
+    /// <summary>Iterations for the tasks measured in iterations, epochs for the others.</summary>
+    public TrainingUnit Unit => IsEpochTask ? TrainingUnit.Epochs : TrainingUnit.Iterations;
+
+    /// <summary>The run's whole length in the task's unit.</summary>
+    public TrainingPoint Length(RunConfig config) => new(IsEpochTask ? config.Epochs : config.Iterations, Unit);
+
+    /// <summary>
+    /// Why a run of <paramref name="config"/> cannot pause at <paramref name="point"/> and report its metrics there, or null: the
+    /// point must be in the task's unit, come before the run's end, and (iterations) fall on a log point, a multiple of log_every.
+    /// Epoch tasks evaluate at each epoch's end, so every epoch before the last is a point.
+    /// </summary>
+    public string? PauseProblem(TrainingPoint point, RunConfig config)
+    {
+        if (point.Unit != Unit)
+            return IsEpochTask
+                ? $"{Name} reports its metrics at each epoch's end: give it in epochs, not {point}"
+                : $"{Name} has no epochs (it is measured in iterations): give it in iterations, not {point}";
+        var length = Length(config);
+        if (point.Count >= length.Count)
+            return $"{point} is not before the run's end ({(IsEpochTask ? "epochs" : "iterations")}: {length.Count})";
+        if (!IsEpochTask && point.Count % config.LogEvery != 0)
+            return $"{Name} reports its metrics every log_every = {config.LogEvery} iterations: {point} is not a multiple of it";
+        return null;
+    }
+
     /// <summary>Refuses the configurations of this task that cannot run (one line each).</summary>
     public virtual void Check(RunConfig config) { }
 

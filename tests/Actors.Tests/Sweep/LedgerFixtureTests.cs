@@ -16,6 +16,7 @@ public sealed class LedgerFixtureTests
     [Theory]
     [InlineData("ledger-v1", 76)]
     [InlineData("ledger-v2", 54)]
+    [InlineData("ledger-v3", 81)]
     public async Task A_ledger_written_by_an_earlier_version_replays_to_the_same_state(string version, int count)
     {
         var events = await LedgerReplay.EventsOf(Fixture(version, "ledger.db"));

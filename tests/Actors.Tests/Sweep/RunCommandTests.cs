@@ -158,7 +158,7 @@ public sealed class RunCommandTests(ITestOutputHelper output)
         var (_, failed, _) = CliProcess.Run("status", "--results", results, "--state", "failed", "--json");
         Assert.Empty(JsonSerializer.Deserialize<SweepStatus>(failed, SweepStatus.Json)!.Runs);
         var (stateExit, _, stateErr) = CliProcess.Run("status", "--results", results, "--state", "done");
-        Assert.Equal((2, "error: --state: 'done' is not one of pending, retrying, running, completed, failed"), (stateExit, stateErr.Trim()));
+        Assert.Equal((2, "error: --state: 'done' is not one of pending, retrying, running, completed, failed, paused, stopped early"), (stateExit, stateErr.Trim()));
         var (experimentExit, _, experimentErr) = CliProcess.Run("status", "--results", results, "--experiment", "cpoy");
         Assert.Equal((2, $"error: --experiment: {SweepStatus.PathIn(results)} holds no experiment 'cpoy' (its experiments: copy)"), (experimentExit, experimentErr.Trim()));
 

@@ -11,7 +11,7 @@ public class RunDispatchTests
     {
         var results = TestSweeps.TempResults();
         var run = TestSweeps.Run("copy", [.. TestSweeps.TinyCopy("nru", 3), new("nru_memory", "16")]);
-        var assign = RunDispatch.Assign(run, 2, results);
+        var assign = RunDispatch.Assign(run, 2, results, null);
         Assert.Equal((run.Id, 2, run.Folder(results)), (assign.RunId, assign.Attempt, assign.Folder));
         Assert.Equal(run.Config, assign.Config);
         var path = Path.Combine(run.Folder(results), RunYaml.FileName);
@@ -20,7 +20,7 @@ public class RunDispatchTests
 
         // A child that wrote its device into run.yaml has it written back to the sweep's text at the next dispatch.
         File.WriteAllText(path, RunYaml.Format(run.Config with { Device = "cuda:3" }));
-        RunDispatch.Assign(run, 3, results);
+        RunDispatch.Assign(run, 3, results, null);
         Assert.Equal(RunYaml.Format(run.Config), File.ReadAllText(path));
     }
 }

@@ -141,7 +141,7 @@ public sealed class SweepFailureTests(ITestOutputHelper output)
         var (exit, _, stderr) = CliProcess.Run("run", file, "--ledger", ledger);
         Assert.Equal(2, exit);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal("error: the ledger cannot be read: ledger event 'ledger-v9/RunPlanned' of version 9: this asrnn-grid reads ledger versions 1 to 3 (a newer asrnn-grid wrote this ledger; use it)", line);
+        Assert.Equal("error: the ledger cannot be read: ledger event 'ledger-v9/RunPlanned' of version 9: this asrnn-grid reads ledger versions 1 to 4 (a newer asrnn-grid wrote this ledger; use it)", line);
         Assert.Equal(before, File.ReadAllBytes(ledger));
         Assert.False(File.Exists(SweepStatus.PathIn(results)));
     }

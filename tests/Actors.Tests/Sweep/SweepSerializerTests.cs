@@ -4,6 +4,7 @@ using Akka.Serialization;
 using AsRnnGrid.Actors.Sweep;
 using AsRnnGrid.Actors.Sweep.Gpu;
 using AsRnnGrid.Training.Configuration;
+using AsRnnGrid.Training.Loop;
 using static AsRnnGrid.Actors.Sweep.LedgerEvents;
 using static AsRnnGrid.Actors.Sweep.SweepProtocol;
 
@@ -30,11 +31,15 @@ public sealed class SweepSerializerTests : IDisposable
         new GpuChanged(new GpuReading("GPU 3", GpuReadingState.Unreadable, null, null, null, "not listed by nvidia-smi: Unable to determine the device handle for GPU0000:41:00.0: Unknown Error")),
         new TrainerRefused("wrong sweep token"),
         new AssignRun("copy-3ebb6365", 2, RunConfigBuilder.Build([new("task", "copy"), new("hidden_size", "8"), new("optimizer", "adam")]),
-            "/shared/results/runs/copy-3ebb6365"),
+            "/shared/results/runs/copy-3ebb6365", null),
+        new AssignRun("copy-3ebb6365", 3, RunConfigBuilder.Build([new("task", "copy"), new("hidden_size", "8")]),
+            "/shared/results/runs/copy-3ebb6365", "/shared/results/tensorboard/copy/asrnn", new RungTarget(new TrainingPoint(90, TrainingUnit.Iterations), PointMetric.Loss)),
         new SweepProtocol.RunProgress("copy-3ebb6365", 2, 120, 400, 0.5, 81.25, "acc", 35.5, 3.25),
         new SweepProtocol.RunResumed("copy-3ebb6365", 2, 100),
         new SweepProtocol.RunCheckpointed("copy-3ebb6365", 2, 200),
         new RunEnded("copy-3ebb6365", 2, RunEndOutcome.Completed, null, Summary),
+        new RunEnded("copy-3ebb6365", 3, RunEndOutcome.Paused, "paused at 1 epoch", null,
+            new RungResult(new TrainingPoint(1, TrainingUnit.Epochs), 469, PointMetric.TestAccuracy, 91.25)),
         new RunEnded("copy-3ebb6365", 3, RunEndOutcome.OutOfMemory, "exit code 1: error: ExternalException: CUDA out of memory. Tried to allocate 2.00 GiB.", null),
         new StopRun("copy-3ebb6365", 2, "the sweep is stopping"),
         Summary,
@@ -49,11 +54,17 @@ public sealed class SweepSerializerTests : IDisposable
         new RunGaveUp("copy-3ebb6365", "loss became NaN at step 26"),
         new RunReset("copy-3ebb6365", "retry requested"),
         new DeviceQuarantined("gpu-b:4054", "cuda:1", "3 different runs failed"),
+        new RungReached("copy-3ebb6365", 2, 30, TrainingUnit.Iterations, 30, PointMetric.Loss, 0.4375),
+        new RungReached("copy-3ebb6365", 3, 90, TrainingUnit.Iterations, 90, PointMetric.Loss, null),
+        new RunPromoted("copy-3ebb6365", 30, "ranked 1 of 9 at 30 iterations (loss 0.4375): among the best 3"),
+        new RunStoppedEarly("copy-3ebb6365", 90, "ranked 2 of 3 at 90 iterations (loss 0.5); the best 1 went on"),
+        new RunSentOn("copy-3ebb6365", "run --no-early-stop"),
         new AsRnnGrid.Actors.Sweep.Book.BookSnapshot(
             [new("copy-3ebb6365", "copy", "3ebb6365ffff", RunState.Completed, 2, 1, "gpu-b:4054", "cuda:1 slot 0", 200, null, Summary,
                 [new(1, "gpu-b:4054", "cuda:1 slot 0", new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero), null, AttemptOutcome.Failed, "boom"),
                  new(2, "gpu-b:4054", "cuda:1 slot 0", new DateTimeOffset(2026, 11, 23, 12, 5, 0, TimeSpan.Zero), 100, AttemptOutcome.Completed, null)])],
-            [new DeviceQuarantined("gpu-c:4055", "cuda:0", "3 different runs failed")]),
+            [new DeviceQuarantined("gpu-c:4055", "cuda:0", "3 different runs failed")],
+            [new("copy-3ebb6365", [new(30, TrainingUnit.Iterations, 30, PointMetric.Loss, 0.4375), new(90, TrainingUnit.Iterations, 90, PointMetric.Loss, null)], [30])]),
     ];
 
     [Theory]
@@ -74,8 +85,8 @@ public sealed class SweepSerializerTests : IDisposable
     public void Messages_of_the_same_name_in_protocol_and_ledger_keep_apart()
     {
         var serializer = (SweepSerializer)_system.Serialization.FindSerializerFor(new WorkerHello("x"));
-        Assert.Equal("v2/SweepProtocol.RunResumed", serializer.Manifest(new SweepProtocol.RunResumed("a", 1, 2)));
-        Assert.Equal("ledger-v3/RunResumed", serializer.Manifest(new LedgerEvents.RunResumed("a", 1, 2)));
+        Assert.Equal("v3/SweepProtocol.RunResumed", serializer.Manifest(new SweepProtocol.RunResumed("a", 1, 2)));
+        Assert.Equal("ledger-v4/RunResumed", serializer.Manifest(new LedgerEvents.RunResumed("a", 1, 2)));
     }
 
     [Fact]
@@ -83,11 +94,14 @@ public sealed class SweepSerializerTests : IDisposable
     {
         var serializer = (SweepSerializer)_system.Serialization.FindSerializerFor(new WorkerHello("x"));
         var bytes = serializer.ToBinary(new WorkerHello("gpu-b"));
-        // v1 had no GPU readings and no out-of-memory end: a worker or supervisor of that version is told, not misread.
-        var e = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "v1/SweepProtocol.WorkerHello"));
-        Assert.Equal("sweep message of protocol v1 refused: this asrnn-grid speaks v2 (run the same version on every node)", e.Message);
-        var unknown = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "v2/SweepProtocol.Nonsense"));
-        Assert.Equal("unknown sweep message type 'v2/SweepProtocol.Nonsense' (run the same asrnn-grid version on every node)", unknown.Message);
+        // v1 had no GPU readings and no out-of-memory end, v2 no rungs: a worker or supervisor of those versions is told, not misread.
+        foreach (var old in new[] { "v1", "v2" })
+        {
+            var e = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, $"{old}/SweepProtocol.WorkerHello"));
+            Assert.Equal($"sweep message of protocol {old} refused: this asrnn-grid speaks v3 (run the same version on every node)", e.Message);
+        }
+        var unknown = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "v3/SweepProtocol.Nonsense"));
+        Assert.Equal("unknown sweep message type 'v3/SweepProtocol.Nonsense' (run the same asrnn-grid version on every node)", unknown.Message);
     }
 }
 
@@ -106,8 +120,9 @@ public sealed class LedgerFormatTests : IDisposable
     public void Every_journalled_property_has_its_json_name_pinned()
     {
         var types = typeof(ILedgerEvent).Assembly.GetTypes().Where(t => typeof(ILedgerEvent).IsAssignableFrom(t) && !t.IsInterface).Append(typeof(RunSummary)).ToArray();
-        types = types.Concat([typeof(AsRnnGrid.Actors.Sweep.Book.BookSnapshot), typeof(AsRnnGrid.Actors.Sweep.Book.RunSnapshot), typeof(AsRnnGrid.Actors.Sweep.Book.AttemptSnapshot)]).ToArray();
-        Assert.Equal(14, types.Length);
+        types = types.Concat([typeof(AsRnnGrid.Actors.Sweep.Book.BookSnapshot), typeof(AsRnnGrid.Actors.Sweep.Book.RunSnapshot), typeof(AsRnnGrid.Actors.Sweep.Book.AttemptSnapshot),
+            typeof(AsRnnGrid.Actors.Sweep.Book.BookSnapshot.WithoutRungs), typeof(AsRnnGrid.Actors.Sweep.Book.RunRungsSnapshot), typeof(AsRnnGrid.Actors.Sweep.Book.RungRecord)]).ToArray();
+        Assert.Equal(21, types.Length);
         foreach (var type in types)
             foreach (var property in type.GetProperties().Where(p => p.DeclaringType == type && p.Name != "EqualityContract"))
                 Assert.True(property.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonPropertyNameAttribute), false).Length == 1,
@@ -128,8 +143,8 @@ public sealed class LedgerFormatTests : IDisposable
     [Fact]
     public void A_ledger_of_a_newer_version_is_refused_with_a_message_that_says_so()
     {
-        var e = Assert.Throws<SerializationException>(() => Read("""{"RunId":"a","Reason":"b"}""", "ledger-v4/RunGaveUp"));
-        Assert.Equal("ledger event 'ledger-v4/RunGaveUp' of version 4: this asrnn-grid reads ledger versions 1 to 3 (a newer asrnn-grid wrote this ledger; use it)", e.Message);
+        var e = Assert.Throws<SerializationException>(() => Read("""{"RunId":"a","Reason":"b"}""", "ledger-v5/RunGaveUp"));
+        Assert.Equal("ledger event 'ledger-v5/RunGaveUp' of version 5: this asrnn-grid reads ledger versions 1 to 4 (a newer asrnn-grid wrote this ledger; use it)", e.Message);
         var never = Assert.Throws<SerializationException>(() => Read("""{"RunId":"a","Reason":"b"}""", "ledger-v1/RunGaveUp"));
         Assert.Equal("ledger event 'ledger-v1/RunGaveUp': version 1 was never written with this manifest", never.Message);
     }
@@ -141,22 +156,36 @@ public sealed class LedgerFormatTests : IDisposable
             Read("""{"RunId":"copy-1","Attempt":2,"Outcome":"interrupted","Reason":"trainer lost","Node":"vm:1","Device":"cpu slot 0"}""", "ledger-v2/AttemptEnded"));
         Assert.Equal(new AttemptEnded("copy-1", 3, AttemptOutcome.OutOfMemory, "CUDA out of memory", "vm:1", "cuda:0 slot 0"),
             Read("""{"RunId":"copy-1","Attempt":3,"Outcome":"out-of-memory","Reason":"CUDA out of memory","Node":"vm:1","Device":"cuda:0 slot 0"}""", "ledger-v3/AttemptEnded"));
-        Assert.Equal("ledger-v3/AttemptEnded", Serializer.Manifest(new AttemptEnded("a", 1, AttemptOutcome.OutOfMemory, "r", null, null)));
+        Assert.Equal("ledger-v4/AttemptEnded", Serializer.Manifest(new AttemptEnded("a", 1, AttemptOutcome.OutOfMemory, "r", null, null)));
         Assert.Equal("""{"RunId":"a","Attempt":1,"Outcome":"out-of-memory","Reason":"r","Node":null,"Device":null}""",
             System.Text.Encoding.UTF8.GetString(Serializer.ToBinary(new AttemptEnded("a", 1, AttemptOutcome.OutOfMemory, "r", null, null))));
     }
 
     [Fact]
+    public void Version_3_events_read_as_todays_and_an_event_an_earlier_version_did_not_have_is_refused()
+    {
+        Assert.Equal(new RunGaveUp("a", "b"), Read("""{"RunId":"a","Reason":"b"}""", "ledger-v3/RunGaveUp"));
+        Assert.Equal(new QuarantineCleared("vm", "cpu", "run --clear-quarantine"),
+            Read("""{"Machine":"vm","Device":"cpu","Reason":"run --clear-quarantine"}""", "ledger-v2/QuarantineCleared"));
+        var e = Assert.Throws<SerializationException>(() => Read("""{"RunId":"a","Reason":"b"}""", "ledger-v3/RunSentOn"));
+        Assert.Equal("ledger event 'ledger-v3/RunSentOn': version 3 was never written with this manifest", e.Message);
+        Assert.Equal("ledger-v4/RungReached", Serializer.Manifest(new RungReached("a", 1, 30, TrainingUnit.Iterations, 30, PointMetric.Loss, 0.5)));
+    }
+
+    [Fact]
     public void A_snapshot_of_a_newer_version_is_refused_with_a_message_that_says_so()
     {
-        var e = Assert.Throws<SerializationException>(() => Read("""{"Runs":[],"Quarantines":[]}""", "snapshot-v3/BookSnapshot"));
-        Assert.Equal("ledger snapshot 'snapshot-v3/BookSnapshot': this asrnn-grid reads snapshot versions 1 to 2 (a newer asrnn-grid wrote this ledger; use it)", e.Message);
-        Assert.Equal("snapshot-v2/BookSnapshot", Serializer.Manifest(new AsRnnGrid.Actors.Sweep.Book.BookSnapshot([], [])));
-        // Version 1 (before out-of-memory outcomes) reads as it is.
+        var e = Assert.Throws<SerializationException>(() => Read("""{"Runs":[],"Quarantines":[],"Rungs":[]}""", "snapshot-v4/BookSnapshot"));
+        Assert.Equal("ledger snapshot 'snapshot-v4/BookSnapshot': this asrnn-grid reads snapshot versions 1 to 3 (a newer asrnn-grid wrote this ledger; use it)", e.Message);
+        Assert.Equal("snapshot-v3/BookSnapshot", Serializer.Manifest(new AsRnnGrid.Actors.Sweep.Book.BookSnapshot([], [], [])));
+        // Versions 1 (before out-of-memory outcomes) and 2 (before early stopping) read with no rung results.
         var v1 = (AsRnnGrid.Actors.Sweep.Book.BookSnapshot)Read(
             """{"Runs":[{"Id":"copy-1","Experiment":"copy","ConfigHash":"h","State":"pending","Attempt":1,"Failures":1,"Node":"vm:1","Device":"cpu slot 0","CheckpointStep":null,"Reason":"boom","Summary":null,"Attempts":[{"Attempt":1,"Node":"vm:1","Device":"cpu slot 0","Started":"2026-11-23T12:00:00+00:00","ResumedFrom":null,"Outcome":"failed","OutcomeReason":"boom"}]}],"Quarantines":[]}""",
             "snapshot-v1/BookSnapshot");
-        Assert.Equal((RunState.Pending, AttemptOutcome.Failed), (v1.Runs.Single().State, v1.Runs.Single().Attempts.Single().Outcome));
+        Assert.Equal((RunState.Pending, AttemptOutcome.Failed, 0), (v1.Runs.Single().State, v1.Runs.Single().Attempts.Single().Outcome, v1.Rungs.Count));
+        var v2 = Assert.IsType<AsRnnGrid.Actors.Sweep.Book.BookSnapshot>(Read(
+            """{"Runs":[],"Quarantines":[{"Node":"vm:1","Device":"cpu","Reason":"2 different runs"}]}""", "snapshot-v2/BookSnapshot"));
+        Assert.Equal((0, 1, 0), (v2.Runs.Count, v2.Quarantines.Count, v2.Rungs.Count));
     }
 
     [Fact]

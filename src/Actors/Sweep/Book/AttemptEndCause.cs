@@ -48,13 +48,13 @@ public static class AttemptEndCauses
     /// <summary>It counts towards pausing the slot: enough in a row on its device pause it for a while (never a quarantine).</summary>
     public static bool CountsTowardsPause(this AttemptEndCause cause) => cause == AttemptEndCause.OutOfMemory;
 
-    /// <summary>How a trainer's report of an ended attempt is classified (completion is not an end cause).</summary>
+    /// <summary>How a trainer's report of an ended attempt is classified (completion and a pause at a rung are not end causes).</summary>
     public static AttemptEndCause Of(SweepProtocol.RunEndOutcome outcome) => outcome switch
     {
         SweepProtocol.RunEndOutcome.Failed => AttemptEndCause.RunFailed,
         SweepProtocol.RunEndOutcome.Stopped => AttemptEndCause.Stopped,
         SweepProtocol.RunEndOutcome.Requeue => AttemptEndCause.Requeued,
         SweepProtocol.RunEndOutcome.OutOfMemory => AttemptEndCause.OutOfMemory,
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "a completed attempt has no end cause"),
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "a completed or paused attempt has no end cause"),
     };
 }

@@ -33,6 +33,22 @@ public sealed class BookRun(string id, string experiment)
     public string? Reason { get; internal set; }
     public SweepProtocol.RunSummary? Summary { get; internal set; }
     public List<AttemptRecord> Attempts { get; } = [];
+    /// <summary>Early stopping: its rung results, in the order reached (<see cref="LedgerEvents.RungReached"/>).</summary>
+    public List<RungRecord> RungResults { get; } = [];
+    /// <summary>Early stopping: the rungs it was promoted from.</summary>
+    public HashSet<long> PromotedFrom { get; } = [];
+    /// <summary>The last rung it reached; null before the first.</summary>
+    public long? LastRung => RungResults.Count > 0 ? RungResults[^1].Rung : null;
+
+    public RungRecord? RungResult(long rung)
+    {
+        foreach (var r in RungResults) if (r.Rung == rung) return r;
+        return null;
+    }
+
+    // Of the plan.
+    /// <summary>Its configuration in its experiment's early stopping; null where the experiment has none.</summary>
+    public RungGroup? Group { get; internal set; }
 
     // Live.
     /// <summary>The trainer that holds the running attempt.</summary>
@@ -78,7 +94,7 @@ public sealed record AttemptRecord(int Attempt, string Node, string Device, Date
     public AttemptOutcome? Outcome { get; internal set; }
     public string? OutcomeReason { get; internal set; }
 
-    /// <summary>As sweep-status.json writes it: "completed", "failed: REASON", "interrupted: REASON".</summary>
+    /// <summary>As sweep-status.json writes it: "completed", "failed: REASON", "interrupted: REASON", "paused: at RUNG".</summary>
     public string? OutcomeText => Outcome switch
     {
         null => null,

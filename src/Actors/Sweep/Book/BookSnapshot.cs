@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AsRnnGrid.Training.Loop;
 using static AsRnnGrid.Actors.Sweep.LedgerEvents;
 
 namespace AsRnnGrid.Actors.Sweep.Book;
@@ -11,11 +12,37 @@ namespace AsRnnGrid.Actors.Sweep.Book;
 /// </summary>
 public sealed record BookSnapshot(
     [property: JsonPropertyName("Runs")] IReadOnlyList<RunSnapshot> Runs,
-    [property: JsonPropertyName("Quarantines")] IReadOnlyList<DeviceQuarantined> Quarantines) : ISweepMessage
+    [property: JsonPropertyName("Quarantines")] IReadOnlyList<DeviceQuarantined> Quarantines,
+    [property: JsonPropertyName("Rungs")] IReadOnlyList<RunRungsSnapshot> Rungs) : ISweepMessage
 {
-    /// <summary>2: an attempt's outcome may be out-of-memory (ledger version 3). Version 1 reads as it is.</summary>
-    public const int Version = 2;
+    /// <summary>
+    /// 2: an attempt's outcome may be out-of-memory (ledger version 3). 3: <see cref="Rungs"/> (early stopping) is new
+    /// (ledger version 4). Versions 1 and 2 read with no rung results (<see cref="WithoutRungs"/>).
+    /// </summary>
+    public const int Version = 3;
+
+    /// <summary>Versions 1 and 2's shape, read into today's.</summary>
+    public sealed record WithoutRungs(
+        [property: JsonPropertyName("Runs")] IReadOnlyList<RunSnapshot> Runs,
+        [property: JsonPropertyName("Quarantines")] IReadOnlyList<DeviceQuarantined> Quarantines)
+    {
+        public BookSnapshot Upcast() => new(Runs, Quarantines, []);
+    }
 }
+
+/// <summary>A run's early-stopping record: its rung results in order and the rungs it was promoted from.</summary>
+public sealed record RunRungsSnapshot(
+    [property: JsonPropertyName("Id")] string Id,
+    [property: JsonPropertyName("Results")] IReadOnlyList<RungRecord> Results,
+    [property: JsonPropertyName("PromotedFrom")] IReadOnlyList<long> PromotedFrom);
+
+/// <summary>One rung result of a run, as <see cref="RungReached"/> journalled it.</summary>
+public sealed record RungRecord(
+    [property: JsonPropertyName("Rung")] long Rung,
+    [property: JsonPropertyName("Unit")] TrainingUnit Unit,
+    [property: JsonPropertyName("Step")] long Step,
+    [property: JsonPropertyName("Metric")] PointMetric Metric,
+    [property: JsonPropertyName("Value")] double? Value);
 
 /// <summary>One run's journalled state (<see cref="BookRun"/>'s first half).</summary>
 public sealed record RunSnapshot(

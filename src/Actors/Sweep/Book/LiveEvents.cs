@@ -33,8 +33,8 @@ public static class LiveEvents
 
     public sealed record TrainerLeft(TrainerId Trainer) : ILiveEvent;
 
-    /// <summary>Follows the journalled RunStarted: the effect is the AssignRun to the trainer.</summary>
-    public sealed record RunHandedOut(string RunId, int Attempt, TrainerId Trainer, DateTime At) : ILiveEvent;
+    /// <summary>Follows the journalled RunStarted: the effect is the AssignRun to the trainer (with early stopping's next rung, <paramref name="Pause"/>).</summary>
+    public sealed record RunHandedOut(string RunId, int Attempt, TrainerId Trainer, DateTime At, SweepProtocol.RungTarget? Pause = null) : ILiveEvent;
 
     /// <summary>A log point or a heartbeat of the running attempt: its numbers (null where the report had none keep the last ones).</summary>
     public sealed record RunProgressed(SweepProtocol.RunProgress Report, DateTime At) : ILiveEvent;

@@ -17,7 +17,7 @@ namespace AsRnnGrid.Actors.Sweep.Book;
 /// <see cref="Apply"/> gives a restarted supervisor back every run, attempt and quarantined device.
 /// <para>
 /// Policy: a run is handed to a trainer that waits for work, in sweep-file order, once it is pending and its backoff has
-/// passed, unless the trainer's device is quarantined or its slot paused (<see cref="NextRunFor"/>), and only when the
+/// passed, unless the trainer's device is quarantined or its slot paused (<see cref="Dispatch"/>), and only when the
 /// trainer's GPU has room for it (<see cref="GpuRoom"/>: else the slot waits, visibly, and the run stays for others). An
 /// attempt that fails spends one of max_retries and waits retry_backoff × 2^(failures − 1) before it is retried from its
 /// checkpoint; past max_retries the run is failed and the sweep goes on. An interruption (a stop, a lost trainer or node,
@@ -26,8 +26,15 @@ namespace AsRnnGrid.Actors.Sweep.Book;
 /// the run in a row, at most the pause); after OutOfMemoryInARow (3) of them in a row on one device the slot of the last
 /// one is paused for a while. A device on which quarantine_after different runs failed in a row
 /// (no run completing there in between) is quarantined until `--clear-quarantine`. A running attempt not heard of for
-/// 1.5 × heartbeat_timeout is stopped and failed. The sweep ends finished (every run completed or failed), stopped
-/// (asked, and nothing runs any more) or stalled (nothing runs and every trainer's device is quarantined).
+/// 1.5 × heartbeat_timeout is stopped and failed. The sweep ends finished (every run completed, failed or stopped early),
+/// stopped (asked, and nothing runs any more) or stalled (nothing runs and every trainer's device is quarantined).
+/// </para>
+/// <para>
+/// Early stopping (an experiment's `scheduler: type: asha`; <see cref="RungLadder"/>): a run pauses at its next rung and
+/// waits; a free slot takes, in order, a pending run of a configuration already begun (interrupted, retried, promoted),
+/// then a promotion (a waiting configuration among the best of its rung, highest rung first), then the first run of a
+/// configuration not yet begun. Rung results, promotions, stops and runs sent on are ledger events, so a restarted
+/// supervisor makes the same next decisions.
 /// </para>
 /// Every decision is indexed (waiting trainers, pending runs in order, backoffs by due time, running attempts): none
 /// scans the whole sweep but recovery, the end and `status`.
@@ -46,6 +53,7 @@ public sealed class SweepBook
     /// <summary>Waiting trainers whose GPU lacked room for the run they would take.</summary>
     readonly HashSet<TrainerId> _roomWaiting = [];
     readonly int[] _counts = new int[Enum.GetValues<RunState>().Length];
+    readonly List<RungLadder> _ladders = [];
     DateTime _lastJoin = DateTime.MinValue;
 
     public SweepBook(IReadOnlyList<PlannedRun> plan, SweepPolicy policy)
@@ -58,6 +66,32 @@ public sealed class SweepBook
             if (!_runs.TryAdd(p.Id, run)) throw new ArgumentException($"run {p.Id} is planned twice", nameof(plan));
             _plan.Add(run);
             _counts[(int)RunState.Pending]++;
+        }
+        if (policy.EarlyStopping.Count > 0) BuildLadders(policy.EarlyStopping);
+    }
+
+    /// <summary>Each early-stopping experiment's configurations: its runs grouped by everything but the seed (or each alone).</summary>
+    void BuildLadders(IReadOnlyDictionary<string, EarlyStopping> earlyStopping)
+    {
+        foreach (var experiment in _plan.GroupBy(r => r.Experiment))
+        {
+            if (!earlyStopping.TryGetValue(experiment.Key, out var settings)) continue;
+            var ladder = new RungLadder(experiment.Key, settings);
+            var groups = experiment
+                .GroupBy(r => settings.Seeds == SeedGrouping.Mean ? ConfigHash.Compute(r.Plan!.Config with { RandomSeed = 0 }) : r.Id)
+                .Select(g => g.ToList()).ToList();
+            for (int i = 0; i < groups.Count; i++)
+            {
+                // Named as the sweep names it: the runs' label without the seed, or with it where each run ranks alone.
+                var label = groups[i][0].Plan!.Label;
+                var group = new RungGroup(ladder, groups[i], settings.Rungs(groups[i][0].Plan!.Config))
+                {
+                    Label = settings.Seeds == SeedGrouping.Mean ? label.Configuration : label.Text,
+                };
+                foreach (var run in groups[i]) run.Group = group;
+                ladder.Add(group);
+            }
+            _ladders.Add(ladder);
         }
     }
 
@@ -88,6 +122,13 @@ public sealed class SweepBook
                 run.Attempts.Add(new AttemptRecord(a.Attempt, a.Node, a.Device, a.Started) { ResumedFrom = a.ResumedFrom, Outcome = a.Outcome, OutcomeReason = a.OutcomeReason });
             SetState(run, s.State == RunState.Retrying ? RunState.Pending : s.State);
         }
+        foreach (var r in snapshot.Rungs)
+        {
+            if (!_runs.TryGetValue(r.Id, out var run)) continue;
+            run.RungResults.AddRange(r.Results);
+            run.PromotedFrom.UnionWith(r.PromotedFrom);
+        }
+        foreach (var ladder in _ladders) ladder.Changed();
         foreach (var q in snapshot.Quarantines) Health(DeviceId.Of(q.Node, q.Device)).Quarantine = q;
     }
 
@@ -107,7 +148,9 @@ public sealed class SweepBook
             runs.Add(new RunSnapshot(r.Id, r.Experiment, r.ConfigHash, r.State == RunState.Retrying ? RunState.Pending : r.State,
                 r.Attempt, r.Failures, r.Node, r.Device, r.CheckpointStep, r.Reason, r.Summary, attempts));
         }
-        return new BookSnapshot(runs, Quarantines.ToArray());
+        var rungs = _runs.Values.Where(r => r.Planned && (r.RungResults.Count > 0 || r.PromotedFrom.Count > 0))
+            .Select(r => new RunRungsSnapshot(r.Id, r.RungResults.ToArray(), r.PromotedFrom.Order().ToArray())).ToArray();
+        return new BookSnapshot(runs, Quarantines.ToArray(), rungs);
     }
 
     public SweepPolicy Policy { get; }
@@ -128,6 +171,8 @@ public sealed class SweepBook
     public bool IsQuarantined(DeviceId device) => _devices.GetValueOrDefault(device)?.Quarantined == true;
     public int FailuresInARow(DeviceId device) => _devices.GetValueOrDefault(device)?.FailedRunsInARow.Count ?? 0;
     public IEnumerable<DeviceQuarantined> Quarantines => _devices.Values.Select(h => h.Quarantine).OfType<DeviceQuarantined>();
+    /// <summary>The experiments with early stopping, in sweep-file order.</summary>
+    public IReadOnlyList<RungLadder> Ladders => _ladders;
 
     public IReadOnlyList<IBookEvent> Decide(BookCommand command, DateTime now) => command switch
     {
@@ -163,6 +208,8 @@ public sealed class SweepBook
                 events.Add(new AttemptEnded(run.Id, run.Attempt, AttemptEndCause.SupervisorStopped.Outcome(), "the supervisor stopped", run.Node, run.Device));
             else if (run.State == RunState.Failed && r.RetryFailed)
                 events.Add(new RunReset(run.Id, $"retry requested after: {run.Reason}"));
+            else if (run.State is RunState.Paused or RunState.StoppedEarly && NoLongerWaits(run) is { } why)
+                events.Add(new RunSentOn(run.Id, why));
         }
         if (r.ClearQuarantine)
             foreach (var (device, _) in _devices.Where(d => d.Value.Quarantined).OrderBy(d => d.Key.Machine, StringComparer.Ordinal).ThenBy(d => d.Key.Device, StringComparer.Ordinal))
@@ -179,6 +226,18 @@ public sealed class SweepBook
         RunFolderFact.Checkpointed c => new LedgerEvents.RunCheckpointed(id, 0, c.Step),
         _ => throw new ArgumentException($"unknown run folder fact {fact.GetType().Name}", nameof(fact)),
     };
+
+    /// <summary>Why a paused or early-stopped run goes on under this session's settings; null where it still waits at its rung.</summary>
+    string? NoLongerWaits(BookRun run)
+    {
+        if (Policy.NoEarlyStop) return "run --no-early-stop";
+        if (run.Group is not { } group) return $"experiment {run.Experiment} no longer stops early";
+        var last = run.RungResults[^1];
+        if (!group.HasRung(last.Rung)) return $"{group.Ladder.PointText(last.Rung)} is no longer a rung of experiment {run.Experiment}";
+        if (last.Metric != group.Ladder.Settings.Metric)
+            return $"experiment {run.Experiment} now compares {group.Ladder.Settings.Metric.Text()}, its result at {group.Ladder.PointText(last.Rung)} is {last.Metric.Text()}";
+        return null;
+    }
 
     IReadOnlyList<IBookEvent> TrainerReady(TrainerId trainer, RequestWork m, DateTime now)
     {
@@ -201,6 +260,16 @@ public sealed class SweepBook
     IReadOnlyList<IBookEvent> AttemptOver(BookRun run, TrainerId trainer, RunEnded m, DateTime now)
     {
         var slot = _trainers[trainer];
+        if (m.Outcome == RunEndOutcome.Paused)
+        {
+            if (m.Rung is not { } rung)
+                return EndAttempt(run, AttemptEndCause.RunFailed, "it paused without its rung's result", slot, now);
+            var reached = new RungReached(run.Id, m.Attempt, rung.At.Count, rung.At.Unit, rung.Step, rung.Metric, rung.Value);
+            // Told to pause by an earlier session's settings: it goes on at once.
+            return run.Group is null || Policy.NoEarlyStop
+                ? [reached, new RunSentOn(run.Id, Policy.NoEarlyStop ? "run --no-early-stop" : $"experiment {run.Experiment} no longer stops early"), new DeviceFailuresCleared(slot.Address.DeviceId)]
+                : [reached, new DeviceFailuresCleared(slot.Address.DeviceId)];
+        }
         if (m.Outcome != RunEndOutcome.Completed)
             return EndAttempt(run, AttemptEndCauses.Of(m.Outcome), m.Reason ?? m.Outcome.Text(), slot, now);
         var summary = m.Summary ?? new RunSummary(run.Step ?? 0, run.Loss, run.Metric, run.MetricName, run.Elapsed ?? 0);
@@ -287,31 +356,51 @@ public sealed class SweepBook
         var due = _queue.DueBy(now);
         var events = new List<IBookEvent>(due.Count);
         foreach (var i in due) events.Add(new RetryDue(_plan[i].Id));
-        bool handedOut = false;
-        if (!Stopping && _waiting.Count > 0 && _queue.ReadyCount + due.Count > 0)
+        // The rungs' verdict on the state the command left: stops first (they may end the sweep), promotions for free slots.
+        int stopping = 0;
+        IReadOnlyList<RungDecision> promotions = [];
+        if (_ladders.Count > 0)
         {
-            var taken = new HashSet<int>();
+            var all = new List<RungDecision>();
+            foreach (var ladder in _ladders)
+            {
+                var verdict = ladder.Verdict;
+                foreach (var stop in verdict.Stops)
+                    foreach (var run in stop.Group.Runs.Where(r => r.State == RunState.Paused))
+                    {
+                        events.Add(new RunStoppedEarly(run.Id, run.LastRung!.Value, stop.Reason));
+                        stopping++;
+                    }
+                all.AddRange(verdict.Promotions);
+            }
+            promotions = all;
+        }
+        bool handedOut = false;
+        int candidates = _queue.ReadyCount + due.Count + promotions.Count + _queue.Fresh.Count;
+        if (!Stopping && _waiting.Count > 0 && candidates > 0)
+        {
+            var dispatch = new Dispatch(this, due, promotions);
             foreach (var waiting in _waiting)
             {
                 var slot = _trainers[new TrainerId(waiting)];
-                if (NextRunFor(slot, taken, due, now) is not { } next) continue;
+                if (IsQuarantined(slot.Address.DeviceId) || slot.PausedAt(now)) continue;
+                if (dispatch.Peek() is not { } next) break;
                 if (RoomFor(slot, next) is { } shortfall)
                 {
                     // The run stays for the next slot; this one waits until its GPU has room.
                     if (shortfall != slot.RoomShortfall) events.Add(new SlotWaitsForRoom(slot.Id, shortfall, slot.RoomShortfall is null));
                     continue;
                 }
-                taken.Add(next.PlanIndex);
+                dispatch.Take(events);
                 int attempt = next.Attempt + 1;
                 events.Add(new RunStarted(next.Id, attempt, slot.Address.Node, slot.Address.Label, new DateTimeOffset(now)));
-                events.Add(new RunHandedOut(next.Id, attempt, slot.Id, now));
+                events.Add(new RunHandedOut(next.Id, attempt, slot.Id, now, PauseTarget(next)));
                 handedOut = true;
-                if (taken.Count == _queue.ReadyCount + due.Count) break;
             }
         }
-        else if (_roomWaiting.Count > 0 && _queue.ReadyCount + due.Count == 0)
+        else if (_roomWaiting.Count > 0 && candidates == 0)
             foreach (var trainer in _roomWaiting.OrderBy(t => t.Value)) events.Add(new SlotRoomWaitOver(trainer));
-        if (!handedOut && End(now) is { } end) events.Add(end);
+        if (!handedOut && End(now, stopping) is { } end) events.Add(end);
         return events;
     }
 
@@ -323,31 +412,83 @@ public sealed class SweepBook
         return GpuRoom.Shortfall(slot.Gpu, need, slot.GpuOptions?.Share ?? Policy.GpuShare);
     }
 
+    /// <summary>Early stopping's next rung for the run's next attempt, with the metric to report there; null: to its end.</summary>
+    static RungTarget? PauseTarget(BookRun run) =>
+        RungLadder.NextRung(run) is { } rung ? new RungTarget(rung, run.Group!.Ladder.Settings.Metric) : null;
+
     /// <summary>
-    /// The choice of the next run for a slot: the first pending run in sweep-file order (a retry whose backoff has just
-    /// ended among them) that this decision has not handed out yet; none for a slot on a quarantined device or a paused slot.
+    /// The choice of the next run for each free slot of one decision (slots on a quarantined device or paused take none), each
+    /// run once: first the pending runs in sweep-file order (a retry whose backoff has just ended among them; of early-stopping
+    /// experiments, only configurations already begun), then a promotion (its runs promoted together, its first run handed
+    /// out, the others next), then the first run of an early-stopping configuration not yet begun (its other runs next).
+    /// <see cref="Peek"/> names the candidate; only <see cref="Take"/> decides it (a slot whose GPU lacks room leaves it to the next).
     /// </summary>
-    BookRun? NextRunFor(TrainerSlot slot, HashSet<int> taken, IReadOnlyList<int> due, DateTime now)
+    sealed class Dispatch(SweepBook book, IReadOnlyList<int> due, IReadOnlyList<RungDecision> promotions)
     {
-        if (IsQuarantined(slot.Address.DeviceId) || slot.PausedAt(now)) return null;
-        int best = -1;
-        foreach (var i in _queue.Ready)
-            if (!taken.Contains(i)) { best = i; break; }
-        foreach (var i in due)
-            if (!taken.Contains(i)) { if (best < 0 || i < best) best = i; break; }
-        return best < 0 ? null : _plan[best];
+        enum Source { Queue, Promotion, Fresh }
+
+        readonly HashSet<int> _taken = [];
+        /// <summary>Runs of configurations this decision promoted or began, not yet handed out.</summary>
+        readonly SortedSet<int> _released = [];
+        int _promotion;
+        (int Index, Source From)? _peeked;
+
+        public BookRun? Peek()
+        {
+            _peeked = Candidate();
+            return _peeked is { } p ? book._plan[p.Index] : null;
+        }
+
+        (int, Source)? Candidate()
+        {
+            int best = -1;
+            foreach (var i in book._queue.Ready)
+                if (!_taken.Contains(i)) { best = i; break; }
+            foreach (var i in due)
+                if (!_taken.Contains(i)) { if (best < 0 || i < best) best = i; break; }
+            if (_released.Count > 0 && (best < 0 || _released.Min < best)) best = _released.Min;
+            if (best >= 0) return (best, Source.Queue);
+            if (_promotion < promotions.Count) return (promotions[_promotion].Group.PlanIndex, Source.Promotion);
+            foreach (var i in book._queue.Fresh)
+                if (!_taken.Contains(i)) return (i, Source.Fresh);
+            return null;
+        }
+
+        /// <summary>The candidate <see cref="Peek"/> named goes out: a promotion's events, and its configuration's other runs next.</summary>
+        public void Take(List<IBookEvent> events)
+        {
+            var (index, from) = _peeked ?? throw new InvalidOperationException("nothing peeked");
+            _peeked = null;
+            if (from == Source.Promotion)
+            {
+                var promotion = promotions[_promotion++];
+                foreach (var run in promotion.Group.Runs)
+                {
+                    events.Add(new RunPromoted(run.Id, promotion.Rung, promotion.Reason));
+                    _released.Add(run.PlanIndex);
+                }
+            }
+            else if (from == Source.Fresh)
+                foreach (var run in book._plan[index].Group!.Runs)
+                    if (run.State == RunState.Pending) _released.Add(run.PlanIndex);
+            _taken.Add(index);
+            _released.Remove(index);
+        }
     }
 
-    SweepEnded? End(DateTime now)
+    SweepEnded? End(DateTime now, int stopping = 0)
     {
         int completed = Count(RunState.Completed), failed = Count(RunState.Failed), running = Count(RunState.Running);
+        int stoppedEarly = Count(RunState.StoppedEarly) + stopping;
         SweepEnd? end =
-            completed + failed == _plan.Count ? SweepEnd.Finished
+            completed + failed + stoppedEarly == _plan.Count ? SweepEnd.Finished
             : Stopping && running == 0 ? SweepEnd.Stopped
             : Policy.EndWhenNoDeviceLeft && running == 0 && now - _lastJoin >= Policy.JoinGrace && NoDeviceLeft() ? SweepEnd.Stalled
             : null;
         if (end is null) return null;
-        return new SweepEnded(end.Value, completed, failed, _plan.Count(r => r.Attempts.Count > 1), _plan.Count - completed - failed);
+        // Retried: started again after an attempt that failed or was interrupted (going on from a rung is no retry).
+        int retried = _plan.Count(r => r.Attempts.Count(a => a.Outcome != AttemptOutcome.Paused) > 1);
+        return new SweepEnded(end.Value, completed, failed, retried, _plan.Count - completed - failed - stoppedEarly, stoppedEarly);
     }
 
     /// <summary>There are trainers, and every one's device is quarantined.</summary>
@@ -389,6 +530,14 @@ public sealed class SweepBook
                 run.Device = s.Device;
                 run.Reason = null;
                 run.Attempts.Add(new AttemptRecord(s.Attempt, s.Node, s.Device, s.At));
+                // Its configuration has begun: its other runs go before the configurations not yet begun.
+                if (run.Group is { } group)
+                    foreach (var sibling in group.Runs)
+                        if (sibling.State == RunState.Pending && _queue.Fresh.Contains(sibling.PlanIndex))
+                        {
+                            _queue.RemoveFresh(sibling.PlanIndex);
+                            _queue.AddReady(sibling.PlanIndex);
+                        }
                 break;
             }
             case LedgerEvents.RunResumed r:
@@ -419,6 +568,44 @@ public sealed class SweepBook
                 run.Reason = null;
                 if (run.AttemptNumber(c.Attempt) is { } done) done.Outcome = AttemptOutcome.Completed;
                 Release(run);
+                break;
+            }
+            case RungReached r:
+            {
+                var run = Journalled(r.RunId);
+                if (run.State == RunState.Running && run.Attempt == r.Attempt) SetState(run, RunState.Paused);
+                run.RungResults.RemoveAll(x => x.Rung == r.Rung);
+                run.RungResults.Add(new RungRecord(r.Rung, r.Unit, r.Step, r.Metric, r.Value));
+                run.Group?.Ladder.Changed();
+                run.CheckpointStep = r.Step;
+                run.Step = r.Step;
+                run.Reason = null;
+                if (run.AttemptNumber(r.Attempt) is { } paused)
+                    (paused.Outcome, paused.OutcomeReason) = (AttemptOutcome.Paused, $"at {new Training.Loop.TrainingPoint(r.Rung, r.Unit)}");
+                Release(run);
+                break;
+            }
+            case RunPromoted p:
+            {
+                var run = Journalled(p.RunId);
+                run.PromotedFrom.Add(p.Rung);
+                run.Group?.Ladder.Changed();
+                if (run.State is RunState.Paused or RunState.StoppedEarly) SetState(run, RunState.Pending);
+                run.Reason = $"promoted: {p.Reason}";
+                break;
+            }
+            case RunStoppedEarly st:
+            {
+                var run = Journalled(st.RunId);
+                if (run.State == RunState.Paused) SetState(run, RunState.StoppedEarly);
+                run.Reason = st.Reason;
+                break;
+            }
+            case RunSentOn o:
+            {
+                var run = Journalled(o.RunId);
+                if (run.State is RunState.Paused or RunState.StoppedEarly) SetState(run, RunState.Pending);
+                run.Reason = o.Reason;
                 break;
             }
             case RunGaveUp g:
@@ -597,18 +784,24 @@ public sealed class SweepBook
         _counts[(int)state]++;
         run.State = state;
         Enter(run);
+        run.Group?.Ladder.Changed();
     }
 
     void Enter(BookRun run)
     {
         if (run.PlanIndex < 0 || !run.Planned) return;
-        if (run.State == RunState.Pending) _queue.AddReady(run.PlanIndex);
+        if (run.State == RunState.Pending && run.Group is { Begun: false }) _queue.AddFresh(run.PlanIndex);
+        else if (run.State == RunState.Pending) _queue.AddReady(run.PlanIndex);
         else if (run.State == RunState.Retrying && run.RetryAt is { } due) _queue.AddBackoff(run.PlanIndex, due);
     }
 
     void Leave(BookRun run)
     {
-        if (run.State == RunState.Pending) _queue.RemoveReady(run.PlanIndex);
+        if (run.State == RunState.Pending)
+        {
+            _queue.RemoveReady(run.PlanIndex);
+            _queue.RemoveFresh(run.PlanIndex);
+        }
         else if (run.State == RunState.Retrying && run.RetryAt is { } due) _queue.RemoveBackoff(run.PlanIndex, due);
     }
 

@@ -25,7 +25,11 @@ public static class SweepNotices
         DeviceQuarantined q => $"device {q.Device} of {q.Node} taken out of service: {q.Reason}",
         QuarantineCleared q => $"device {q.Device} of {q.Machine} back in service ({q.Reason})",
         SweepStopping s => $"stopping: {s.Reason}; every run checkpoints",
-        SweepEnded end => $"sweep {end.State.Text()}: {end.Completed} completed, {end.Failed} failed, {end.Retried} retried, {end.NotDone} not done",
+        RungReached r => $"{r.RunId} paused at {new Training.Loop.TrainingPoint(r.Rung, r.Unit)}: {r.Metric.Text()} {RungLadder.Number(r.Value)}",
+        RunPromoted p => $"{p.RunId} promoted: {p.Reason}",
+        RunStoppedEarly s => $"{s.RunId} stopped early at {StoppedAt(s, book)}: {s.Reason}",
+        RunSentOn o => $"{o.RunId} goes on from its rung: {o.Reason}",
+        SweepEnded end => Ended(end),
         _ => null,
     };
 
@@ -41,11 +45,21 @@ public static class SweepNotices
     /// <summary>Where a run goes on from: its last checkpoint, which the ledger has.</summary>
     static string ResumesAt(BookRun? run) => run?.CheckpointStep is { } step ? $"at step {step}" : "from the start";
 
+    /// <summary>"sweep finished: 3 completed, 0 failed, 6 stopped early, 1 retried, 0 not done" (stopped early only where some are).</summary>
+    public static string Ended(SweepEnded end) =>
+        $"sweep {end.State.Text()}: {end.Completed} completed, {end.Failed} failed, "
+        + (end.StoppedEarly > 0 ? $"{end.StoppedEarly} stopped early, " : "") + $"{end.Retried} retried, {end.NotDone} not done";
+
+    static string StoppedAt(RunStoppedEarly s, SweepBook book) =>
+        book.Find(s.RunId)?.Group?.Ladder.PointText(s.Rung) ?? s.Rung.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     static string Ledger(SweepBook book)
     {
         int toResume = book.Plan.Count(r => r.State == RunState.Pending && r.Attempts.Count > 0);
         var quarantined = book.Quarantines.Select(q => DeviceId.Of(q.Node, q.Device).ToString()).ToArray();
+        int waiting = book.Count(RunState.Paused) + book.Count(RunState.StoppedEarly);
         return $"ledger: {book.Plan.Count} runs, {book.Count(RunState.Completed)} completed, {toResume} to resume, {book.Count(RunState.Failed)} failed"
+            + (waiting > 0 ? $", {book.Count(RunState.Paused)} paused and {book.Count(RunState.StoppedEarly)} stopped early at a rung" : "")
             + (quarantined.Length > 0 ? $"; quarantined: {string.Join(", ", quarantined)} (run --clear-quarantine puts them back)" : "");
     }
 

@@ -31,13 +31,21 @@ public sealed record SweepPolicy
     /// <summary>How long such a slot takes no run; also the longest an out-of-memory retry waits.</summary>
     public TimeSpan OutOfMemoryPause { get; init; } = TimeSpan.FromMinutes(10);
 
-    public static SweepPolicy For(SweepDefinition sweep, bool endWhenNoDeviceLeft) => new()
+    /// <summary>The experiments with early stopping, by name (none with `run --no-early-stop`).</summary>
+    public IReadOnlyDictionary<string, EarlyStopping> EarlyStopping { get; init; } = new Dictionary<string, EarlyStopping>(StringComparer.Ordinal);
+
+    /// <summary>`run --no-early-stop`: no run pauses, and the paused and early-stopped ones go on to their end.</summary>
+    public bool NoEarlyStop { get; init; }
+
+    public static SweepPolicy For(SweepDefinition sweep, bool endWhenNoDeviceLeft, bool noEarlyStop = false) => new()
     {
         MaxRetries = sweep.MaxRetries,
         RetryBackoffSeconds = sweep.RetryBackoffSeconds,
         QuarantineAfter = sweep.QuarantineAfter,
         HeartbeatTimeout = TimeSpan.FromSeconds(sweep.HeartbeatTimeoutSeconds),
         EndWhenNoDeviceLeft = endWhenNoDeviceLeft,
+        EarlyStopping = noEarlyStop ? new Dictionary<string, EarlyStopping>(StringComparer.Ordinal) : sweep.EarlyStopping,
+        NoEarlyStop = noEarlyStop,
         GpuMinFreeMiB = sweep.GpuMinFreeMiB,
         GpuShare = sweep.GpuShare,
     };

@@ -26,17 +26,22 @@ public sealed class BookHarness
     public List<ILedgerEvent> Journal { get; } = [];
 
     public BookHarness(int runs = 3, SweepPolicy? policy = null, bool recover = true, IEnumerable<ILedgerEvent>? ledger = null)
+        : this(Enumerable.Range(1, runs).Select(seed => TestSweeps.Run("copy", TestSweeps.TinyCopy("asrnn", seed))).ToArray(), policy, recover, ledger)
     {
-        Plan = Enumerable.Range(1, runs).Select(seed => TestSweeps.Run("copy", TestSweeps.TinyCopy("asrnn", seed))).ToArray();
+    }
+
+    public BookHarness(IReadOnlyList<PlannedRun> plan, SweepPolicy? policy = null, bool recover = true, IEnumerable<ILedgerEvent>? ledger = null)
+    {
+        Plan = plan;
         Book = new SweepBook(Plan, policy ?? Policy);
         foreach (var e in ledger ?? []) Replay(e);
         if (recover) Handle(new Recover());
     }
 
     /// <summary>A supervisor started again on the journal so far (what `run` again does): live state is gone.</summary>
-    public BookHarness Restarted(SweepPolicy? policy = null, bool retryFailed = false, bool clearQuarantine = false)
+    public BookHarness Restarted(SweepPolicy? policy = null, bool retryFailed = false, bool clearQuarantine = false, IReadOnlyList<PlannedRun>? plan = null)
     {
-        var next = new BookHarness(Plan.Count, policy ?? Book.Policy, recover: false, Journal) { Now = Now + TimeSpan.FromMinutes(1) };
+        var next = new BookHarness(plan ?? Plan, policy ?? Book.Policy, recover: false, Journal) { Now = Now + TimeSpan.FromMinutes(1) };
         next.Handle(new Recover(retryFailed, clearQuarantine));
         return next;
     }
@@ -91,6 +96,15 @@ public sealed class BookHarness
     public List<IBookEvent> Ends(int trainer, int run, RunEndOutcome outcome, string? reason = null, int? attempt = null) =>
         Handle(new FromTrainer(new TrainerId(trainer), new RunEnded(Id(run), attempt ?? Run(run).Attempt, outcome, reason,
             outcome == RunEndOutcome.Completed ? new RunSummary(60, 0.5, null, null, 1.5) : null)));
+
+    /// <summary>The trainer's run pauses at the rung it was sent to, reporting <paramref name="value"/> of the experiment's metric there.</summary>
+    public List<IBookEvent> Pauses(int trainer, int run, double? value)
+    {
+        var target = RungLadder.NextRung(Run(run)) ?? throw new InvalidOperationException($"{Id(run)} has no rung to pause at");
+        var metric = Run(run).Group!.Ladder.Settings.Metric;
+        return Handle(new FromTrainer(new TrainerId(trainer), new RunEnded(Id(run), Run(run).Attempt, RunEndOutcome.Paused, $"paused at {target}", null,
+            new RungResult(target, target.Count, metric, value))));
+    }
 
     public List<IBookEvent> Progress(int trainer, int run, long step, int? attempt = null) =>
         Handle(new FromTrainer(new TrainerId(trainer), new RunProgress(Id(run), attempt ?? Run(run).Attempt, step, 60, 0.75, null, null, 10, 2)));

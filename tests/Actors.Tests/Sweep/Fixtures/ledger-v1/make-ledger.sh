@@ -60,6 +60,13 @@ if [ "${FOURTH_SESSION:-}" = clear-quarantine ]; then
   dotnet "$DLL" run "$WORK/s4.yaml" --results "$WORK/results" --clear-quarantine > "$WORK/s4.log" 2>&1 || echo "session 4 exit $?"
 fi
 
+# Session 5, for ../ledger-v3 only (FIFTH_SESSION=out-of-memory): a run whose first attempt dies of CUDA out-of-memory,
+# the outcome version 3 added; it is retried after the backoff and completes.
+if [ "${FIFTH_SESSION:-}" = out-of-memory ]; then
+  { header 10 0; exp oomy 20 1; } > "$WORK/s5.yaml"
+  ASRNN_GRID_TEST_FAULTS="oomy@1:oom@6" dotnet "$DLL" run "$WORK/s5.yaml" --results "$WORK/results" > "$WORK/s5.log" 2>&1 || echo "session 5 exit $?"
+fi
+
 mkdir -p "$OUT"
 cp "$WORK/results/ledger.db" "$OUT/ledger.db"
 cp "$WORK/results/sweep-status.json" "$OUT/sweep-status.json"
