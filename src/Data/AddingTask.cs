@@ -1,7 +1,7 @@
 namespace AsRnnGrid.Data;
 
 /// <summary>
-/// Adding problem (spec §5.2), NN's convention (<c>adding_problem.py</c>): one marker uniform in
+/// Adding problem (docs/models.md §5.2), NN's convention (<c>adding_problem.py</c>): one marker uniform in
 /// [0, floor(T/2)) and one in [ceil(T/2), T). Chosen over the SCO/EN split at floor((T-1)/2) because
 /// NN is the only source with a fresh-batch stream like the copy task's, and its halves are
 /// symmetric. Values are U(0,1) from <see cref="Mt19937.NextDouble"/>; target = sum of the marked two.

@@ -1,10 +1,10 @@
 namespace AsRnnGrid.Data;
 
 /// <summary>
-/// Copying-memory task (spec §5.1). Symbols: 0 blank, 1..8 data digits, 9 marker; sequence length
+/// Copying-memory task (docs/models.md §5.1). Symbols: 0 blank, 1..8 data digits, 9 marker; sequence length
 /// L + 2K. With <c>recallOffset = 0</c> this is REF/EXP's layout: marker at K+L and the first digit
 /// due at the marker step itself. With <c>recallOffset = 1</c> it is the Henaff/nnRNN layout: the
-/// marker one step earlier (K+L-1) and recall starting one step after it (spec §9 item 11).
+/// marker one step earlier (K+L-1) and recall starting one step after it (docs/models.md §9 item 11).
 /// </summary>
 public sealed class CopyMemoryTask
 {

@@ -1,7 +1,7 @@
 namespace AsRnnGrid.Data;
 
 /// <summary>
-/// Penn Treebank character corpus (spec §5.4). Each line gives its whitespace-separated symbols
+/// Penn Treebank character corpus (docs/models.md §5.4). Each line gives its whitespace-separated symbols
 /// plus one <see cref="EndOfSentence"/>. Ids follow first appearance reading train, valid, test in
 /// that order; a valid/test symbol unseen in train is rejected, since the model could never have
 /// learnt it and it would silently grow the output layer. The files are strict UTF-8 (<see cref="Utf8Text"/>): a byte

@@ -1,6 +1,6 @@
 namespace AsRnnGrid.Data;
 
-/// <summary>Batching of a token stream for language modelling (spec §5.4).</summary>
+/// <summary>Batching of a token stream for language modelling (docs/models.md §5.4).</summary>
 public static class TokenBatching
 {
     /// <summary>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Tests;
 
-/// <summary>The auxiliary losses of lstm (spec §2.14): anchors, the loss against a direct computation, the truncation, gradients, training.</summary>
+/// <summary>The auxiliary losses of lstm (docs/models.md §2.14): anchors, the loss against a direct computation, the truncation, gradients, training.</summary>
 [Collection("Serial")]
 public class AuxiliaryLossTests
 {

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Tests;
 
-/// <summary>ENRNN (spec §2.9): the coupled cell, the sticky eigenvalue normalisation and its gradient, the init, the groups.</summary>
+/// <summary>ENRNN (docs/models.md §2.9): the coupled cell, the sticky eigenvalue normalisation and its gradient, the init, the groups.</summary>
 [Collection("Serial")]
 public class EnRnnTests
 {

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Tests;
 
-/// <summary>g-LSTM (spec §2.12): time gates, the gated update, the budget loss, gradients, learning, resume.</summary>
+/// <summary>g-LSTM (docs/models.md §2.12): time gates, the gated update, the budget loss, gradients, learning, resume.</summary>
 [Collection("Serial")]
 public class GLstmTests
 {

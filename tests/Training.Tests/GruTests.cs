@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Tests;
 
-/// <summary>GRU (PyTorch semantics), its initialisation, chrono for GRU and LSTM (spec §2.11), the gradients and learning.</summary>
+/// <summary>GRU (PyTorch semantics), its initialisation, chrono for GRU and LSTM (docs/models.md §2.11), the gradients and learning.</summary>
 [Collection("Serial")]
 public class GruTests
 {

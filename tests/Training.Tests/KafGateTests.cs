@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Tests;
 
-/// <summary>KAF gates (spec §2.13): the dictionary, the identity initialisation, the gate formula, the LSTM with KAF gates.</summary>
+/// <summary>KAF gates (docs/models.md §2.13): the dictionary, the identity initialisation, the gate formula, the LSTM with KAF gates.</summary>
 [Collection("Serial")]
 public class KafGateTests
 {

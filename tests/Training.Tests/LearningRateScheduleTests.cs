@@ -5,7 +5,7 @@ using TorchSharp;
 
 namespace AsRnnGrid.Training.Tests;
 
-/// <summary>The learning-rate schedule is the task's: PTB halves both rates after an epoch without a better validation bpc (spec §6.1), the others keep them.</summary>
+/// <summary>The learning-rate schedule is the task's: PTB halves both rates after an epoch without a better validation bpc (docs/models.md §6.1), the others keep them.</summary>
 [Collection("Serial")]
 public class LearningRateScheduleTests
 {

@@ -141,7 +141,7 @@ public class ModelTests
     }
 
     [Theory]
-    // Spec §7: MNIST (input 1, 10 classes), copy (10 symbols in, 9 out), PTB (V = 50, emsize 200).
+    // docs/models.md §7: MNIST (input 1, 10 classes), copy (10 symbols in, 9 out), PTB (V = 50, emsize 200).
     [InlineData("asrnn", 122, 1, 10, 0, 16_358)]
     [InlineData("asrnn", 257, 1, 10, 0, 69_143)]
     [InlineData("asrnn", 364, 1, 10, 0, 136_874)]

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Tests;
 
-/// <summary>nnRNN (spec §2.8): the cell, the Schur-like structure of V, the init, the groups, the penalty, the gradients.</summary>
+/// <summary>nnRNN (docs/models.md §2.8): the cell, the Schur-like structure of V, the init, the groups, the penalty, the gradients.</summary>
 [Collection("Serial")]
 public class NnRnnTests
 {

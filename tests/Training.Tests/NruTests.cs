@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Tests;
 
-/// <summary>NRU (spec §2.10): the equations, the memory's normalised write and erase vectors, the parameter count, the gradients.</summary>
+/// <summary>NRU (docs/models.md §2.10): the equations, the memory's normalised write and erase vectors, the parameter count, the gradients.</summary>
 [Collection("Serial")]
 public class NruTests
 {

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Tests;
 
-/// <summary>The run's optimiser applies PyTorch's RMSprop per group (spec §1): v = αv + (1-α)g², θ -= lr g / (√v + 1e-8).</summary>
+/// <summary>The run's optimiser applies PyTorch's RMSprop per group (docs/models.md §1): v = αv + (1-α)g², θ -= lr g / (√v + 1e-8).</summary>
 public class RunOptimizerTests
 {
     [Fact]

@@ -11,7 +11,7 @@ public sealed record BenchCase(string Task, string Model, int Hidden)
 {
     static readonly string[] Tasks = ["pmnist", "ptb", "copy"];
 
-    /// <summary>The papers' sizes (spec §6.3, §7): pMNIST at about 16k and 137k parameters, LSTM 128, and PTB at 1.32M.</summary>
+    /// <summary>The papers' sizes (docs/models.md §6.3, §7): pMNIST at about 16k and 137k parameters, LSTM 128, and PTB at 1.32M.</summary>
     public static IReadOnlyList<BenchCase> PaperDefaults { get; } =
     [
         new("pmnist", "asrnn", 122),

@@ -6,7 +6,7 @@ namespace AsRnnGrid.Training.Configuration;
 
 /// <summary>
 /// Turns a run's options into the model's spec: the model's nonlinearity and orthogonal mode, with the
-/// combinations the reference cannot run refused in one line (spec §2.2, §2.6, §9). What a model or task refuses of
+/// combinations the reference cannot run refused in one line (docs/models.md §2.2, §2.6, §9). What a model or task refuses of
 /// itself is its kind's; the rules here read what the kinds say of themselves, so they name no model.
 /// </summary>
 public static class ModelSpecResolver
@@ -27,7 +27,7 @@ public static class ModelSpecResolver
             Delta = c.Delta, TDecay = c.TDecay,
             EnrnnN2 = c.EnrnnN2, EnrnnNegOnes = c.EnrnnNegOnes >= 0 ? c.EnrnnNegOnes : (int)Math.Round(0.3 * n1, MidpointRounding.AwayFromZero),
             NruMemory = c.NruMemory, NruHeads = c.NruHeads,
-            // Chrono's T_max (spec §2.11 leaves the per-task value open): the task's sequence length, its longest possible dependency.
+            // Chrono's T_max (docs/models.md §2.11 leaves the per-task value open): the task's sequence length, its longest possible dependency.
             Chrono = c.Chrono, TMax = c.TMax > 0 ? c.TMax : shape.SequenceLength,
             Gate = c.Gate, KafSize = c.KafSize, KafBoundary = c.KafBoundary, KafInit = c.KafInit,
             GlstmBudget = c.GlstmBudget, GlstmSigma = c.GlstmSigma,

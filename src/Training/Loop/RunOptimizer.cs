@@ -9,7 +9,7 @@ namespace AsRnnGrid.Training.Loop;
 public static class RunOptimizer
 {
     /// <summary>
-    /// One optimiser over the model's parameter groups (spec §6.1, §2.15): RMSprop (the reference's; eps 1e-8, no momentum,
+    /// One optimiser over the model's parameter groups (docs/models.md §6.1, §2.15): RMSprop (the reference's; eps 1e-8, no momentum,
     /// not centred) or Adam (NRU, nnRNN's README; eps 1e-8), each group at rmsprop_lr or rmsprop_constr_lr with its own
     /// weight decay. PyTorch's weight decay adds lambda * theta to the gradient, the penalty lambda/2 ||theta||^2 (nnRNN's Tdecay).
     /// </summary>

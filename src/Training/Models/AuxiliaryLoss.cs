@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace AsRnnGrid.Training.Models;
 
 /// <summary>
-/// The auxiliary losses of Trinh, Dai, Luong, Le (ICML 2018; spec §2.14, details [unverified]) for <see cref="Lstm"/>:
+/// The auxiliary losses of Trinh, Dai, Luong, Le (ICML 2018; docs/models.md §2.14, details [unverified]) for <see cref="Lstm"/>:
 /// at anchor positions of each training sequence an auxiliary LSTM, started from the main LSTM's state there, either
 /// reconstructs the inputs just before the anchor (r-LSTM, aux reconstruct) or predicts those after it (p-LSTM, aux predict).
 /// Choices on the unverified points:

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace AsRnnGrid.Training.Models;
 
 /// <summary>
-/// Chrono initialisation (Tallec &amp; Ollivier, ICLR 2018; spec §2.11): only the gate biases change.
+/// Chrono initialisation (Tallec &amp; Ollivier, ICLR 2018; docs/models.md §2.11): only the gate biases change.
 /// PyTorch's cells add two bias vectors, so the chrono values go into b_ih and every slice of b_hh is zero (otherwise the
 /// bias would be doubled). The other gate and candidate biases are zero, as the paper's "other biases 0" reads.
 /// </summary>

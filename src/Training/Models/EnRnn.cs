@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Models;
 
-/// <summary>enrnn (spec §2.9): modReLU of its own, A1 at rmsprop_constr_lr, hidden_size = n1 + n2.</summary>
+/// <summary>enrnn (docs/models.md §2.9): modReLU of its own, A1 at rmsprop_constr_lr, hidden_size = n1 + n2.</summary>
 public sealed class EnRnnKind : ModelKind
 {
     public override string Name => "enrnn";
@@ -27,7 +27,7 @@ public sealed class EnRnnKind : ModelKind
 }
 
 /// <summary>
-/// ENRNN (Helfrich &amp; Ye, AAAI 2020; spec §2.9), the coupled variant in row form (h W, no transpose). The state splits
+/// ENRNN (Helfrich &amp; Ye, AAAI 2020; docs/models.md §2.9), the coupled variant in row form (h W, no transpose). The state splits
 /// into h = [h1 (n1), h2 (n2)], H = n1 + n2, n2 = <see cref="ModelSpec.EnrnnN2"/>:
 /// z_t = x_t U + h_{t-1} W_full, W_full = [[W1, 0], [W3, W̄2]] (rows: h1, h2), h_t = modReLU(z_t, b).
 /// <list type="bullet">

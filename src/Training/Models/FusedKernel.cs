@@ -8,7 +8,7 @@ namespace AsRnnGrid.Training.Models;
 /// A fused multi-step recurrence, TorchSharp's nn.RNN (tanh), nn.LSTM or nn.GRU (cuDNN on CUDA), run with weights the model
 /// computes in its own autograd graph. TorchSharp's modules own their weights and have no functional form, so the
 /// weights are copied into the module for each pass and <see cref="FusedKernelFunction"/> carries the gradients of
-/// the module's weights back to the tensors they were copied from (spec §8.4, "Autograd").
+/// the module's weights back to the tensors they were copied from (docs/models.md §8.4, "Autograd").
 /// The module is not registered with the model: the model's parameters and checkpoints stay those of the per-step cells.
 /// One pass with gradient at a time: the next pass overwrites the weights the previous one's backward needs.
 /// </summary>

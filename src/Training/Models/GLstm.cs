@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Models;
 
-/// <summary>glstm (spec §2.12): gates of its own, one learning rate, decodes h; takes chrono and its compute-budget loss.</summary>
+/// <summary>glstm (docs/models.md §2.12): gates of its own, one learning rate, decodes h; takes chrono and its compute-budget loss.</summary>
 public sealed class GLstmKind : ModelKind
 {
     public override string Name => "glstm";
@@ -26,7 +26,7 @@ public sealed class GLstmKind : ModelKind
 }
 
 /// <summary>
-/// g-LSTM (Thornton, Anumula, Liu, arXiv 1901.07334; spec §2.12, [unverified]): a standard LSTM whose update is gated per
+/// g-LSTM (Thornton, Anumula, Liu, arXiv 1901.07334; docs/models.md §2.12, [unverified]): a standard LSTM whose update is gated per
 /// neuron j by a Gaussian time gate of the step index t,
 /// k_t^j = exp(−(t − μ_j)² / σ_j²),
 /// ĉ_t = f ⊙ c_{t−1} + i ⊙ g,  ĥ_t = o ⊙ tanh(ĉ_t)  (the ordinary LSTM update, gates (i, f, g, o) as <see cref="Lstm"/>),

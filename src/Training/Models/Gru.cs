@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Models;
 
-/// <summary>gru (spec §2.11): gates of its own, one learning rate; takes chrono and KAF gates.</summary>
+/// <summary>gru (docs/models.md §2.11): gates of its own, one learning rate; takes chrono and KAF gates.</summary>
 public sealed class GruKind : ModelKind
 {
     public override string Name => "gru";
@@ -21,8 +21,8 @@ public sealed class GruKind : ModelKind
 /// A GRU with PyTorch's GRUCell semantics: gates (r, z, n), two bias vectors,
 /// r = σ(x W_irᵀ + b_ir + h W_hrᵀ + b_hr), z = σ(x W_izᵀ + b_iz + h W_hzᵀ + b_hz), n = tanh(x W_inᵀ + b_in + r ⊙ (h W_hnᵀ + b_hn)),
 /// h' = (1 − z) ⊙ n + z ⊙ h. Every weight and bias U(−1/√H, 1/√H) (PyTorch's default), drawn in the order w_ih, w_hh, b_ih, b_hh.
-/// chrono: true replaces both bias vectors by <see cref="ChronoInit.Gru"/> (spec §2.11: b_z ~ log U(1, T_max − 1) in b_ih, all else 0).
-/// gate kaf: r and z become KAF gates (<see cref="KafGates"/>, spec §2.13); the candidate n keeps tanh.
+/// chrono: true replaces both bias vectors by <see cref="ChronoInit.Gru"/> (docs/models.md §2.11: b_z ~ log U(1, T_max − 1) in b_ih, all else 0).
+/// gate kaf: r and z become KAF gates (<see cref="KafGates"/>, docs/models.md §2.13); the candidate n keeps tanh.
 /// All parameters are in the main group; h_t is decoded.
 /// Fused: nn.GRU (cuDNN on CUDA) with these very weights; with KAF gates the fused kernel cannot be used and the per-step
 /// loop runs whatever Fused says.

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace AsRnnGrid.Training.Models;
 
 /// <summary>
-/// The initialisers of spec §3, each drawing from the run's own CPU generator (TorchSharp's nn.init.orthogonal_
+/// The initialisers of docs/models.md §3, each drawing from the run's own CPU generator (TorchSharp's nn.init.orthogonal_
 /// and kaiming_normal_ take none), so that a seed fixes a model on any device.
 /// </summary>
 public static class Initializers
@@ -56,7 +56,7 @@ public static class Initializers
     /// <summary>
     /// A skew matrix in the block-diagonal layout of REF/EXP's create_diag: s_j at (2j, 2j+1), -s_j at (2j+1, 2j).
     /// Henaff: s ~ U(-pi, pi). Cayley: s = -tan(u/2), u ~ U(0, pi/2). cayley_positive: ENRNN's Cayley init,
-    /// s = +tan(u/2) (spec §3 "Cayley (EN)").
+    /// s = +tan(u/2) (docs/models.md §3 "Cayley (EN)").
     /// </summary>
     public static Tensor SkewInit(string kind, long n, ScalarType dtype, Generator g)
     {

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace AsRnnGrid.Training.Models;
 
 /// <summary>
-/// Flexible gates with kernel activation functions (Scardapane et al., arXiv 1807.04065; spec §2.13): a sigmoid gate σ(s)
+/// Flexible gates with kernel activation functions (Scardapane et al., arXiv 1807.04065; docs/models.md §2.13): a sigmoid gate σ(s)
 /// becomes σ(½ KAF(s) + ½ s) with KAF(s)_j = Σ_i α_{j,i} exp(−γ (s_j − d_i)²), one α ∈ R^{H×D} per gate (main group).
 /// The dictionary d is D = KafSize points evenly spaced in [−KafBoundary, KafBoundary], γ = 1 / (2σ²) with σ = 2Δ (Δ the
 /// spacing): the authors' KAF library, verified. [unverified: the gate form σ(½ KAF(s) + ½ s), the residual skip, and the

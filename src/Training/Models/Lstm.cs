@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Models;
 
-/// <summary>lstm (spec §2.7): one learning rate; takes chrono, KAF gates and the auxiliary losses.</summary>
+/// <summary>lstm (docs/models.md §2.7): one learning rate; takes chrono, KAF gates and the auxiliary losses.</summary>
 public sealed class LstmKind : ModelKind
 {
     public override string Name => "lstm";
@@ -19,15 +19,15 @@ public sealed class LstmKind : ModelKind
 }
 
 /// <summary>
-/// The reference's LSTM (spec §2.7): PyTorch LSTMCell semantics, gates (i, f, g, o), two bias vectors, every
+/// The reference's LSTM (docs/models.md §2.7): PyTorch LSTMCell semantics, gates (i, f, g, o), two bias vectors, every
 /// weight and bias U(-1/sqrt H, 1/sqrt H), then the forget slice [H, 2H) of both biases set to forget_bias / 2.
 /// lstm_readout: hidden decodes h_t (a standard LSTM); cell decodes c_t (the reference's quirk, for its numbers).
 /// All parameters are in the main group. chrono: true replaces the bias initialisation by <see cref="ChronoInit.Lstm"/>
-/// (forget_bias is then unused). gate kaf: i, f and o become KAF gates (<see cref="KafGates"/>, spec §2.13), g keeps tanh.
-/// Fused (spec §8.6): nn.LSTM (cuDNN on CUDA) with these very weights, where h is decoded or only the last c;
+/// (forget_bias is then unused). gate kaf: i, f and o become KAF gates (<see cref="KafGates"/>, docs/models.md §2.13), g keeps tanh.
+/// Fused (docs/models.md §8.6): nn.LSTM (cuDNN on CUDA) with these very weights, where h is decoded or only the last c;
 /// decoding c at every step keeps the cell loop, since the fused LSTM returns c for the last step only. With KAF gates the
 /// fused kernel cannot be used: the per-step loop runs whatever Fused says.
-/// aux reconstruct | predict adds the auxiliary losses of Trinh et al. (<see cref="AuxiliaryLoss"/>, spec §2.14): its network
+/// aux reconstruct | predict adds the auxiliary losses of Trinh et al. (<see cref="AuxiliaryLoss"/>, docs/models.md §2.14): its network
 /// is registered here (main group, counted in the parameter count), and the model then runs its per-step loop.
 /// </summary>
 public sealed class Lstm : RecurrentNetwork
@@ -60,7 +60,7 @@ public sealed class Lstm : RecurrentNetwork
         long steps = x.shape[0], batch = x.shape[1], h = Spec.HiddenSize;
         var hidden = state?.Parts[0] ?? torch.zeros([batch, h], Spec.DType, Device);
         var cell = state?.Parts[1] ?? torch.zeros([batch, h], Spec.DType, Device);
-        // The fused LSTM returns h_t of every step but c_t of the last only (spec §8.6): decoding c at every step keeps the loop.
+        // The fused LSTM returns h_t of every step but c_t of the last only (docs/models.md §8.6): decoding c at every step keeps the loop.
         if (_fused is not null && !(_decodeCell && allSteps))
         {
             var (output, final) = _fused.Run(x, [hidden, cell], _weightIh, _weightHh, _biasIh, _biasHh);

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace AsRnnGrid.Training.Models;
 
 /// <summary>
-/// The initial weights of an LSTM cell as <see cref="Lstm"/> draws them (spec §2.7): gates (i, f, g, o), every weight and
+/// The initial weights of an LSTM cell as <see cref="Lstm"/> draws them (docs/models.md §2.7): gates (i, f, g, o), every weight and
 /// bias U(-1/sqrt H, 1/sqrt H) (PyTorch's default), then the forget slice [H, 2H) of both biases set to forget_bias / 2;
 /// or, with chrono, the biases replaced by <see cref="ChronoInit.Lstm"/> (drawn after the default ones, as Lstm does).
 /// The draw order is Lstm's, so a g-LSTM and an LSTM built from one seed hold the same cell weights.

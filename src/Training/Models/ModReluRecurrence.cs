@@ -5,12 +5,12 @@ namespace AsRnnGrid.Training.Models;
 
 /// <summary>
 /// The modReLU recurrence in row form, h_t = modReLU(A_t + h_{t-1} W, b), shared by the modReLU models (expRNN, dtriv,
-/// scoRNN, rnn, nnRNN, ENRNN). A holds the input projection of every step, computed before the loop (spec §8.1), and W
+/// scoRNN, rnn, nnRNN, ENRNN). A holds the input projection of every step, computed before the loop (docs/models.md §8.1), and W
 /// the recurrent matrix of this forward pass (§8.2), already in the "h W" orientation.
 /// </summary>
 public static class ModReluRecurrence
 {
-    /// <summary>modReLU: sign(z) · max(0, |z| + b), with sign(0) = 0 (spec §2.1).</summary>
+    /// <summary>modReLU: sign(z) · max(0, |z| + b), with sign(0) = 0 (docs/models.md §2.1).</summary>
     public static Tensor ModRelu(Tensor z, Tensor bias) => z.sign() * nn.functional.relu(z.abs() + bias);
 
     /// <summary>

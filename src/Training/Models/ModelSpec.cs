@@ -4,7 +4,7 @@ namespace AsRnnGrid.Training.Models;
 
 /// <summary>
 /// Everything a model needs to be built, already resolved from the run's configuration (task defaults applied).
-/// Names follow the reference scripts (spec §6.2).
+/// Names follow the reference scripts (docs/models.md §6.2).
 /// </summary>
 public sealed record ModelSpec
 {
@@ -74,7 +74,7 @@ public sealed record ModelSpec
     public int AuxTruncate { get; init; } = 300;
     public torch.ScalarType DType { get; init; } = torch.ScalarType.Float32;
     /// <summary>
-    /// Fused recurrences (spec §8.4, §8.6): tanh rnn and asRNN through nn.RNN, lstm through nn.LSTM (where only h, or
+    /// Fused recurrences (docs/models.md §8.4, §8.6): tanh rnn and asRNN through nn.RNN, lstm through nn.LSTM (where only h, or
     /// only the last c, is decoded), modReLU models with a leaner loop. False (the default here): the per-step cells, the reference.
     /// </summary>
     public bool Fused { get; init; }

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Models;
 
-/// <summary>nnrnn (spec §2.8): modReLU of its own, the recurrent group at rmsprop_constr_lr, an even hidden size.</summary>
+/// <summary>nnrnn (docs/models.md §2.8): modReLU of its own, the recurrent group at rmsprop_constr_lr, an even hidden size.</summary>
 public sealed class NnRnnKind : ModelKind
 {
     public override string Name => "nnrnn";
@@ -25,15 +25,15 @@ public sealed class NnRnnKind : ModelKind
 }
 
 /// <summary>
-/// nnRNN (Kerg et al. 2019; spec §2.8), row form: h_t = modReLU(x_t Uᵀ + h_{t-1} V), with the non-normal recurrent matrix
+/// nnRNN (Kerg et al. 2019; docs/models.md §2.8), row form: h_t = modReLU(x_t Uᵀ + h_{t-1} V), with the non-normal recurrent matrix
 /// in its Schur-like form V = P (T ⊙ M_&lt; + Γ ⊙ R) Pᵀ, built once per forward pass (per PTB window).
 /// <list type="bullet">
 /// <item>P = exp(sk Λ_P): a static exp <see cref="Orthogonal"/>; Λ_P is the only parameter of the recurrent group
 /// (rmsprop_constr_lr, the paper's lr_orth). Autograd through matrix_exp gives the gradient of the code's closed-form
-/// expRNN-v1 conversion (spec §8.10).</item>
+/// expRNN-v1 conversion (docs/models.md §8.10).</item>
 /// <item>Λ_P starts from the skew initialiser <see cref="ModelSpec.Init"/> (Henaff or Cayley, this project's §3 versions):
 /// the paper's intent. The published code passes the initialiser's output to a function that ignores it and leaves Λ_P
-/// as uninitialised memory (spec §2.8, §9.10); NN's own Henaff draws U(-π, 0), ours U(-π, π).</item>
+/// as uninitialised memory (docs/models.md §2.8, §9.10); NN's own Henaff draws U(-π, 0), ours U(-π, π).</item>
 /// <item>T: H x H, zero at init, of which only the strict upper triangle is used (T ⊙ M_&lt; is taken as triu_1(T), the
 /// same values and the same masked gradient). It is alone in the group "t", the only one with weight decay (Tdecay,
 /// PyTorch's λT added to the gradient). It counts H(H-1)/2 in <see cref="ParameterCount"/>, as a skew parameter does:

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Models;
 
-/// <summary>nru (spec §2.10): ReLU of its own, one learning rate, a Xavier-normal decoder with zero bias on every task.</summary>
+/// <summary>nru (docs/models.md §2.10): ReLU of its own, one learning rate, a Xavier-normal decoder with zero bias on every task.</summary>
 public sealed class NruKind : ModelKind
 {
     public override string Name => "nru";
@@ -27,7 +27,7 @@ public sealed class NruKind : ModelKind
 }
 
 /// <summary>
-/// The Non-saturating Recurrent Unit (Chandar et al., AAAI 2019; spec §2.10), one layer. State (h, m): h ∈ R^H and a flat
+/// The Non-saturating Recurrent Unit (Chandar et al., AAAI 2019; docs/models.md §2.10), one layer. State (h, m): h ∈ R^H and a flat
 /// memory m ∈ R^{m_s} (m_s = NruMemory), k = NruHeads write and erase heads, r = √(m_s k) (an integer):
 /// <list type="number">
 /// <item>h_t = ReLU(W_h [x_t; h_{t−1}; m_{t−1}] + b_h);</item>

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace AsRnnGrid.Training.Models;
 
 /// <summary>
-/// The orthogonal parametrisation of spec §2.1: B = base · φ(sk X), φ = exp (libtorch's matrix_exp, §4) or
+/// The orthogonal parametrisation of docs/models.md §2.1: B = base · φ(sk X), φ = exp (libtorch's matrix_exp, §4) or
 /// the Cayley map (I + A)^{-1}(I - A); static (base = I) or dynamic (dtriv: rebase every K generation events,
 /// project base onto the orthogonal group every M rebases).
 /// B is computed once per forward pass. A generation event happens at the first read after each optimiser step

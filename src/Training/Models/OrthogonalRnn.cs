@@ -19,7 +19,7 @@ public abstract class ElmanKind : ModelKind
     public override SequenceModel Create(ModelSpec spec, Generator generator, Device device) => new OrthogonalRnn(spec, generator, device);
 }
 
-/// <summary>The Elman models whose recurrent kernel is orthogonal (spec §2.2–§2.5): asRNN's saturation or modReLU.</summary>
+/// <summary>The Elman models whose recurrent kernel is orthogonal (docs/models.md §2.2–§2.5): asRNN's saturation or modReLU.</summary>
 public abstract class OrthogonalKind : ElmanKind
 {
     public override IReadOnlyList<string> Nonlinears => ["asrnn", "modrelu"];
@@ -32,7 +32,7 @@ public abstract class OrthogonalKind : ElmanKind
     }
 }
 
-/// <summary>asrnn (spec §2.2): the adaptive-saturated RNN; its orthogonal mode is the task's reference mode unless mode says otherwise.</summary>
+/// <summary>asrnn (docs/models.md §2.2): the adaptive-saturated RNN; its orthogonal mode is the task's reference mode unless mode says otherwise.</summary>
 public sealed class AsRnnKind : OrthogonalKind
 {
     public override string Name => "asrnn";
@@ -49,7 +49,7 @@ public sealed class AsRnnKind : OrthogonalKind
     }
 }
 
-/// <summary>exprnn (spec §2.3): the static exponential map.</summary>
+/// <summary>exprnn (docs/models.md §2.3): the static exponential map.</summary>
 public sealed class ExpRnnKind : OrthogonalKind
 {
     public override string Name => "exprnn";
@@ -57,7 +57,7 @@ public sealed class ExpRnnKind : OrthogonalKind
     public override string? FixedMode => "exprnn";
 }
 
-/// <summary>dtriv (spec §2.4): dynamic trivialisation, K steps per chart.</summary>
+/// <summary>dtriv (docs/models.md §2.4): dynamic trivialisation, K steps per chart.</summary>
 public sealed class DtrivKind : OrthogonalKind
 {
     public override string Name => "dtriv";
@@ -65,7 +65,7 @@ public sealed class DtrivKind : OrthogonalKind
     public override string? FixedMode => "dtriv";
 }
 
-/// <summary>scornn (spec §2.5): the scaled Cayley map with D_rho.</summary>
+/// <summary>scornn (docs/models.md §2.5): the scaled Cayley map with D_rho.</summary>
 public sealed class ScoRnnKind : OrthogonalKind
 {
     public override string Name => "scornn";
@@ -73,7 +73,7 @@ public sealed class ScoRnnKind : OrthogonalKind
     public override string? FixedMode => "cayley";
 }
 
-/// <summary>rnn (spec §2.6): a free recurrent matrix initialised to exp(skew init); modReLU, or tanh (a new variant).</summary>
+/// <summary>rnn (docs/models.md §2.6): a free recurrent matrix initialised to exp(skew init); modReLU, or tanh (a new variant).</summary>
 public sealed class RnnKind : ElmanKind
 {
     public override string Name => "rnn";
@@ -82,7 +82,7 @@ public sealed class RnnKind : ElmanKind
 }
 
 /// <summary>
-/// The single-layer Elman family of the reference (row form, spec §1): z_t = x_t W_inᵀ (+ b) + h_{t-1} Rᵀ, h_t = σ(z_t).
+/// The single-layer Elman family of the reference (row form, docs/models.md §1): z_t = x_t W_inᵀ (+ b) + h_{t-1} Rᵀ, h_t = σ(z_t).
 /// <list type="bullet">
 /// <item>R = B from an <see cref="Orthogonal"/> module: exprnn (static exp), dtriv (dynamic exp), scornn (Cayley with D_rho folded in: R = B·D_rho, §2.5, §8.3).</item>
 /// <item>R = V, a free matrix initialised to exp(skew init): rnn (§2.6).</item>
@@ -191,7 +191,7 @@ public sealed class OrthogonalRnn : RecurrentNetwork
     }
 
     /// <summary>
-    /// asRNN as a tanh RNN in encoded coordinates (spec §8.4). With W = U_f diag(d) and W⁻¹ = diag(1/d) U_fᵀ taken as
+    /// asRNN as a tanh RNN in encoded coordinates (docs/models.md §8.4). With W = U_f diag(d) and W⁻¹ = diag(1/d) U_fᵀ taken as
     /// the cell takes them, g_t = tanh(z_t Wᵀ) obeys g_t = tanh(x_t (W W_in)ᵀ + W b + g_{t-1} (W R W⁻¹)ᵀ) and
     /// h_t = g_t W⁻ᵀ. The effective weights are built in the graph from R, U_f, S, W_in and b, so their gradients reach them.
     /// A carried h is re-encoded with the current weights, g_0 = h_0 Wᵀ (exact while U_f is orthogonal, as exp and Cayley give).

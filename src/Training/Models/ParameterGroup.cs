@@ -13,6 +13,6 @@ public enum GroupRate
 
 /// <summary>
 /// One optimiser parameter group: its rate and its own L2 weight decay (nnRNN's T). Groups of one optimiser keep separate
-/// per-parameter state, so the papers' "separate optimisers" of one type are groups here (spec §2.15).
+/// per-parameter state, so the papers' "separate optimisers" of one type are groups here (docs/models.md §2.15).
 /// </summary>
 public sealed record ParameterGroup(string Name, IReadOnlyList<Parameter> Parameters, GroupRate Rate, double WeightDecay = 0);

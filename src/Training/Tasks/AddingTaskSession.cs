@@ -9,9 +9,9 @@ using static TorchSharp.torch;
 namespace AsRnnGrid.Training.Tasks;
 
 /// <summary>
-/// adding (spec §5.2; not in the reference): generated batches, judged by the final MSE beside its baseline. Its defaults are
+/// adding (docs/models.md §5.2; not in the reference): generated batches, judged by the final MSE beside its baseline. Its defaults are
 /// the scoRNN script's (T = 200, batch 50) with MNIST's asRNN saturation and learning rates, and Henaff initialisation
-/// (chosen here, spec §5.2 is silent).
+/// (chosen here, docs/models.md §5.2 is silent).
 /// </summary>
 public sealed class AddingKind : TaskKind
 {
@@ -46,7 +46,7 @@ public sealed class AddingKind : TaskKind
     public override TaskSession CreateSession(RunConfig config, Device device, ScalarType dtype) => new AddingTaskSession(config, device, dtype);
 }
 
-/// <summary>The adding task (spec §5.2): two channels per step, the sum of the two marked values read at the last step, MSE.</summary>
+/// <summary>The adding task (docs/models.md §5.2): two channels per step, the sum of the two marked values read at the last step, MSE.</summary>
 public sealed class AddingTaskSession : TaskSession
 {
     readonly AddingTask _task;

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Tasks;
 
-/// <summary>copy (spec §5.1, copytask.py): generated batches, judged by the final cross-entropy beside its baseline; asRNN runs dtriv.</summary>
+/// <summary>copy (docs/models.md §5.1, copytask.py): generated batches, judged by the final cross-entropy beside its baseline; asRNN runs dtriv.</summary>
 public sealed class CopyKind : TaskKind
 {
     public override string Name => "copy";
@@ -49,7 +49,7 @@ public sealed class CopyKind : TaskKind
 }
 
 /// <summary>
-/// Copying memory (spec §5.1): a fresh batch every iteration from an MT19937 seeded with random_seed
+/// Copying memory (docs/models.md §5.1): a fresh batch every iteration from an MT19937 seeded with random_seed
 /// (the reference hard-codes 5544, our default), one-hot inputs of 10 symbols, 9 output classes,
 /// mean cross-entropy over every position.
 /// </summary>

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Tasks;
 
-/// <summary>Sequential and permuted MNIST (spec §5.3, mnist.py): the four IDX files, judged by the best test accuracy over epochs.</summary>
+/// <summary>Sequential and permuted MNIST (docs/models.md §5.3, mnist.py): the four IDX files, judged by the best test accuracy over epochs.</summary>
 public abstract class MnistKind : TaskKind
 {
     public override bool IsEpochTask => true;
@@ -62,7 +62,7 @@ public sealed class PmnistKind : MnistKind
 }
 
 /// <summary>
-/// Sequential and permuted MNIST (spec §5.3): 784 steps of one pixel scaled to [0,1], the decoder read at the
+/// Sequential and permuted MNIST (docs/models.md §5.3): 784 steps of one pixel scaled to [0,1], the decoder read at the
 /// last step, cross-entropy, best test accuracy over epochs (no validation split, as the reference).
 /// The reference shuffles with an unseeded generator; here the epoch's order is drawn from random_seed so a seed fixes the run.
 /// </summary>

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace AsRnnGrid.Training.Tasks;
 
-/// <summary>ptb (spec §5.4, pennchar.py): Mikolov's character files, judged by the test bpc of the epoch with the best validation bpc.</summary>
+/// <summary>ptb (docs/models.md §5.4, pennchar.py): Mikolov's character files, judged by the test bpc of the epoch with the best validation bpc.</summary>
 public sealed class PtbKind : TaskKind
 {
     public override string Name => "ptb";
@@ -47,7 +47,7 @@ public sealed class PtbKind : TaskKind
 }
 
 /// <summary>
-/// Penn Treebank characters (spec §5.4): the train stream batchified into batch_size columns, BPTT windows,
+/// Penn Treebank characters (docs/models.md §5.4): the train stream batchified into batch_size columns, BPTT windows,
 /// the state zeroed at each epoch's start and carried (detached) across windows; valid and test evaluated
 /// with eval_batch_size columns. bpc = loss / ln 2; evaluation divides by the rows n as the reference does.
 /// </summary>
@@ -127,7 +127,7 @@ public sealed class PtbTaskSession : TaskSession
 
     public override double? BitsPerCharacter(double loss) => loss / Math.Log(2);
 
-    /// <summary>Spec §6.1: after an epoch without a better validation bpc, both groups' learning rates are halved.</summary>
+    /// <summary>docs/models.md §6.1: after an epoch without a better validation bpc, both groups' learning rates are halved.</summary>
     public override double LearningRateFactor(EvaluationResult evaluation, bool improved) => evaluation.ValidBpc is not null && !improved ? 0.5 : 1;
 
     (double Bpc, double Accuracy) EvaluateSplit(SequenceModel model, Tensor data)

@@ -19,10 +19,10 @@ public abstract class TaskKind : INamedKind<TaskKind>
     /// <summary>True for the tasks measured in epochs (evaluated at each epoch's end); false for those measured in iterations.</summary>
     public abstract bool IsEpochTask { get; }
 
-    /// <summary>The reference script's defaults for the task (spec §6.2), every option written out.</summary>
+    /// <summary>The reference script's defaults for the task (docs/models.md §6.2), every option written out.</summary>
     public abstract RunConfig Defaults { get; }
 
-    /// <summary>asRNN's reference orthogonal mode on this task (spec §2.2).</summary>
+    /// <summary>asRNN's reference orthogonal mode on this task (docs/models.md §2.2).</summary>
     public virtual string AsRnnMode => "exprnn";
 
     /// <summary>The model's sizes for this task known without its data (PTB's vocabulary is taken as 50; its session puts the corpus's in).</summary>
@@ -31,7 +31,7 @@ public abstract class TaskKind : INamedKind<TaskKind>
     /// <summary>The files the task reads from data_dir; null where it generates its data.</summary>
     public virtual DataFiles? Data => null;
 
-    /// <summary>How the task's runs are judged in the report's tables and figures (spec §7).</summary>
+    /// <summary>How the task's runs are judged in the report's tables and figures (docs/models.md §7).</summary>
     public abstract TaskMetric Metric { get; }
 
     /// <summary>The number a live log point is shown by (status, the sweep's notices), and its name.</summary>

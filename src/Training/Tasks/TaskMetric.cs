@@ -4,7 +4,7 @@ namespace AsRnnGrid.Training.Tasks;
 
 /// <summary>
 /// What a task is judged by, in the table (one number per run, from result.json) and in the figure (a curve per run,
-/// from metrics.jsonl): the papers' choices, spec §7. Each task's kind holds its own.
+/// from metrics.jsonl): the papers' choices, docs/models.md §7. Each task's kind holds its own.
 /// </summary>
 public sealed record TaskMetric
 {

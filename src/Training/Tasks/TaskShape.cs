@@ -9,7 +9,7 @@ namespace AsRnnGrid.Training.Tasks;
 /// <param name="SequenceLength">Steps per training sequence (copy L + 2K, adding T, MNIST 784, PTB bptt).</param>
 public sealed record TaskShape(int InputSize, int OutputSize, int VocabularySize, string DecoderInit, string InputKind, int SequenceLength)
 {
-    /// <summary>PTB's character vocabulary (spec §5.4: V = 50).</summary>
+    /// <summary>PTB's character vocabulary (docs/models.md §5.4: V = 50).</summary>
     public const int PtbVocabulary = 50;
 
     /// <summary>The shape of the run's task known without its data (<see cref="TaskKind.Shape"/>).</summary>

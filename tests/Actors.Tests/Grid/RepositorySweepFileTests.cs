@@ -24,7 +24,7 @@ public class RepositorySweepFileTests
     /// <summary>
     /// Each paper grid, copied into a temporary folder with its data folders beside it (the committed MNIST subset
     /// through a link; three tiny PTB files: the check looks for the files only), expands to its
-    /// table's rows: model, hidden size, lr, recurrent lr, alpha, clipping (spec §6.3), times the seeds.
+    /// table's rows: model, hidden size, lr, recurrent lr, alpha, clipping (docs/models.md §6.3), times the seeds.
     /// </summary>
     [Theory]
     [InlineData("copy-1000.yaml", 3, "asrnn 138 2e-4 2e-5 0.9 10|exprnn 190 2e-4 2e-5 0.9 -1|scornn 190 2e-4 2e-5 0.9 -1|lstm 68 1e-3 2e-5 0.9 1")]
@@ -57,7 +57,7 @@ public class RepositorySweepFileTests
         Assert.Equal(Path.Combine(folder.Path, "results", Path.GetFileNameWithoutExtension(file)), sweep.Results);
         foreach (var run in sweep.Runs.Where(r => r.Config.IsEpochTask))
             Assert.Equal(run.Config.Task.Name == "ptb" ? ptb : Path.Combine(folder.Path, "experiments", "data", "mnist"), run.Config.DataDir);
-        // The reference's LSTM decodes c (spec §2.7); nnRNN's comparison decodes h, as a standard LSTM does.
+        // The reference's LSTM decodes c (docs/models.md §2.7); nnRNN's comparison decodes h, as a standard LSTM does.
         Assert.All(sweep.Runs.Where(r => r.Config.Model.Name == "lstm"), r => Assert.Equal(file.StartsWith("nnrnn") ? "hidden" : "cell", r.Config.LstmReadout));
         Assert.All(sweep.Runs, r => Assert.Equal(r.Config, RunConfigBuilder.Build(r.Options)));
     }
