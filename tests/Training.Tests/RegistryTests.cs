@@ -104,12 +104,7 @@ public class RegistryTests
     public void A_task_trains_and_is_judged_by_its_metric(string name)
     {
         var task = TaskKind.Parse(name);
-        var config = task.Defaults with
-        {
-            HiddenSize = 8, BatchSize = 4, EvalBatchSize = 4, Iterations = 3, Epochs = 1, LogEvery = 1, CheckpointEvery = 1000,
-            RecallLength = 3, DelayLength = 5, SeqLength = 10, TrainSamples = 8, TestSamples = 8, Emsize = 4, Bptt = 20,
-            DataDir = task.Data is { } data ? DataFor(data) : "data",
-        };
+        var config = Tiny(task, iterations: 3, epochs: 1);
         var folder = TestRuns.NewFolder();
         var result = TestRuns.Train(config, folder);
         Assert.Equal("completed", result.Status);
@@ -128,12 +123,7 @@ public class RegistryTests
     public void A_task_paused_at_a_point_reports_every_metric_it_names_there(string name)
     {
         var task = TaskKind.Parse(name);
-        var config = task.Defaults with
-        {
-            HiddenSize = 8, BatchSize = 4, EvalBatchSize = 4, Iterations = 4, Epochs = 2, LogEvery = 1, CheckpointEvery = 1000,
-            RecallLength = 3, DelayLength = 5, SeqLength = 10, TrainSamples = 8, TestSamples = 8, Emsize = 4, Bptt = 20,
-            DataDir = task.Data is { } data ? DataFor(data) : "data",
-        };
+        var config = Tiny(task, iterations: 4, epochs: 2);
         Assert.Contains(task.ReportPauseMetric, task.PauseMetrics);
         var at = new TrainingPoint(task.IsEpochTask ? 1 : 2, task.Unit);
         Assert.Null(task.PauseProblem(at, config));
@@ -143,6 +133,14 @@ public class RegistryTests
     }
 
     sealed class QuietObserver : ITrainingObserver { }
+
+    /// <summary>The task's defaults at a size that trains in a moment, with its test data where it needs some.</summary>
+    static RunConfig Tiny(TaskKind task, int iterations, int epochs) => task.Defaults with
+    {
+        HiddenSize = 8, BatchSize = 4, EvalBatchSize = 4, Iterations = iterations, Epochs = epochs, LogEvery = 1, CheckpointEvery = 1000,
+        RecallLength = 3, DelayLength = 5, SeqLength = 10, TrainSamples = 8, TestSamples = 8, Emsize = 4, Bptt = 20,
+        DataDir = task.Data is { } data ? DataFor(data) : "data",
+    };
 
     /// <summary>The test data of each kind of data files; a task with files of a new kind has none here and fails until it is added.</summary>
     static string DataFor(DataFiles data) => data.Kind switch
