@@ -98,7 +98,8 @@ public sealed class SweepSupervisor : ReceivePersistentActor, IWithTimers
         Command<WorkerHello>(m =>
         {
             _workerNames[Sender.Path.Address] = m.Node;
-            Notice($"worker {m.Node} joined");
+            // A local node's hello can arrive after a sweep with nothing left to do has ended: no news then.
+            if (_book.Ended is null) Notice($"worker {m.Node} joined");
             Sender.Tell(new SweepInfo(_sweep.Results, _sweep.File, _sweep.HeartbeatTimeoutSeconds));
         });
         Command<WorkerCannotJoin>(m => Notice($"worker {m.Node} cannot take part: {m.Reason}"));
