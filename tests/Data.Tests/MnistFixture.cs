@@ -2,10 +2,15 @@ using System.IO.Compression;
 
 namespace AsRnnGrid.Data.Tests;
 
-/// <summary>The committed MNIST subset (tests/data/mnist), loaded once per test class, plus raw-file copies for corruption tests.</summary>
+/// <summary>
+/// The tests' MNIST subset (<see cref="MnistSubset"/>), loaded once per test class on first use (so that a test skips,
+/// rather than the class failing, where the shared data is absent), plus raw-file copies for corruption tests.
+/// </summary>
 public sealed class MnistFixture
 {
-    public MnistDataset Data { get; } = MnistDataset.Load(RepositoryPaths.Mnist);
+    readonly Lazy<MnistDataset> data = new(() => MnistDataset.Load(MnistSubset.Folder));
+
+    public MnistDataset Data => data.Value;
 
     public static readonly string[] FileNames =
         [MnistDataset.TrainImages, MnistDataset.TrainLabels, MnistDataset.TestImages, MnistDataset.TestLabels];
@@ -15,7 +20,7 @@ public sealed class MnistFixture
     {
         foreach (string name in FileNames)
         {
-            using var gz = new GZipStream(File.OpenRead(Path.Combine(RepositoryPaths.Mnist, name + ".gz")), CompressionMode.Decompress);
+            using var gz = new GZipStream(File.OpenRead(Path.Combine(MnistSubset.Folder, name + ".gz")), CompressionMode.Decompress);
             using var raw = File.Create(dir.File(name));
             gz.CopyTo(raw);
         }

@@ -24,7 +24,7 @@ public class SweepExpansionTests
             seeds: [1, 2]
         """;
 
-    [Fact]
+    [SkippableFact]
     public void Grid_product_then_variants_then_seeds_last_grid_key_fastest()
     {
         var runs = new SweepFolder().Read("e.yaml", Grid).Runs;
@@ -39,7 +39,7 @@ public class SweepExpansionTests
         Assert.All(runs, r => Assert.Equal("e", r.Experiment));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Defaults_are_overridden_by_fixed_keys_then_grid_then_variant()
     {
         var runs = new SweepFolder().Read("e.yaml", Grid).Runs;
@@ -50,7 +50,7 @@ public class SweepExpansionTests
         Assert.All(runs, r => Assert.Equal("copy", r.Config.Task.Name));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Options_hold_each_key_once_in_merge_order_and_build_the_same_config()
     {
         var runs = new SweepFolder().Read("e.yaml", Grid).Runs;
@@ -65,7 +65,7 @@ public class SweepExpansionTests
         Assert.All(runs, r => Assert.Equal(r.Config, RunConfigBuilder.Build(r.Options)));
     }
 
-    [Fact]
+    [SkippableFact]
     public void An_experiment_without_grid_variants_or_seeds_is_one_run_with_the_task_defaults()
     {
         var runs = new SweepFolder().Read("e.yaml", "experiments:\n  - name: one\n    task: adding\n").Runs;
@@ -74,7 +74,7 @@ public class SweepExpansionTests
         Assert.Equal(5544, run.Config.RandomSeed);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Sweep_settings_are_read_and_results_is_taken_from_the_files_folder()
     {
         var folder = new SweepFolder();
@@ -105,7 +105,7 @@ public class SweepExpansionTests
         Assert.Equal(((long?)null, AsRnnGrid.Actors.Sweep.Gpu.GpuShare.FreeMemory), (plain.GpuMinFreeMiB, plain.GpuShare));
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_file_of_max_runs_runs_is_expanded_and_one_more_is_refused()
     {
         var folder = new SweepFolder();
@@ -115,7 +115,7 @@ public class SweepExpansionTests
         Assert.EndsWith("three.yaml:4:5: experiment a expands to 4 runs (hidden_size 2 × seeds 2), more than max_runs (3): make its grid smaller or raise max_runs", e.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_file_saved_with_a_utf8_byte_order_mark_reads_as_without()
     {
         var folder = new SweepFolder();
@@ -124,7 +124,7 @@ public class SweepExpansionTests
         Assert.Equal("a", Assert.Single(SweepFileReader.Read(path).Runs).Experiment);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Relative_data_dir_is_written_out_absolute_from_the_files_folder()
     {
         var folder = new SweepFolder();
@@ -148,10 +148,10 @@ public class SweepExpansionTests
         Assert.Equal(Path.Combine(folder.Path, "sub", "elsewhere"), runs[2].Config.DataDir);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Absolute_data_dir_is_kept()
     {
-        var runs = new SweepFolder().Read("e.yaml", $"experiments:\n  - name: m\n    task: pmnist\n    data_dir: {RepositoryPaths.Mnist}\n").Runs;
-        Assert.Equal(RepositoryPaths.Mnist, Assert.Single(runs).Config.DataDir);
+        var runs = new SweepFolder().Read("e.yaml", $"experiments:\n  - name: m\n    task: pmnist\n    data_dir: {MnistSubset.Folder}\n").Runs;
+        Assert.Equal(MnistSubset.Folder, Assert.Single(runs).Config.DataDir);
     }
 }

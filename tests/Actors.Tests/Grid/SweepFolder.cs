@@ -26,12 +26,12 @@ public sealed class SweepFolder
         return dir;
     }
 
-    /// <summary>A link to the committed MNIST subset (tests/data/mnist) at <paramref name="relative"/>, so a relative data_dir finds it.</summary>
+    /// <summary>A link to the tests' MNIST subset (MnistSubset, from the shared data) at <paramref name="relative"/>, so a relative data_dir finds it.</summary>
     public string MnistLink(string relative)
     {
         var link = System.IO.Path.Combine(Path, relative);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(link)!);
-        Directory.CreateSymbolicLink(link, RepositoryPaths.Mnist);
+        Directory.CreateSymbolicLink(link, MnistSubset.Folder);
         return link;
     }
 }
