@@ -139,7 +139,7 @@ static class SweepExpansion
             if (merged.Skip(i + 1).Any(s => s.Key == key)) continue;
             options.Add(new(key, key == DataDir ? Path.GetFullPath(Path.Combine(folder, value)) : value));
         }
-        var task = options.LastOrDefault(kv => kv.Key == Task).Value is { } text ? (TaskKind)TrainOption.Get(Task).Parse(text) : new RunConfig().Task;
+        var task = RunConfigBuilder.TaskOf(options);
         if (task.Data is not null && !options.Any(kv => kv.Key == DataDir))
             options.Add(new(DataDir, Path.Combine(folder, new RunConfig().DataDir)));
         return options;

@@ -136,16 +136,7 @@ public static class ResultsFolder
 
     static (RunResult? Result, string? Problem) ReadResult(string folder)
     {
-        var path = Path.Combine(folder, "result.json");
-        if (!File.Exists(path)) return (null, null);
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            return (JsonSerializer.Deserialize<RunResult>(stream, MetricsJson.Options), null);
-        }
-        catch (JsonException e)
-        {
-            return (null, $"{JsonProblem.At(path, e)} (unreadable result)");
-        }
+        var (result, problem) = RunResult.TryRead(Path.Combine(folder, "result.json"));
+        return problem is null ? (result, null) : (null, $"{problem} (unreadable result)");
     }
 }

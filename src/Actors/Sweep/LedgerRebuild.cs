@@ -43,15 +43,8 @@ public static class LedgerRebuild
 
     static RunResult? ReadResult(RunFolder folder, Action<string> warn)
     {
-        if (!File.Exists(folder.Result)) return null;
-        try
-        {
-            return JsonSerializer.Deserialize<RunResult>(File.ReadAllText(folder.Result), MetricsJson.Options);
-        }
-        catch (JsonException e)
-        {
-            warn($"{JsonProblem.At(folder.Result, e)} (unreadable result; the run's checkpoints decide)");
-            return null;
-        }
+        var (result, problem) = RunResult.TryRead(folder.Result);
+        if (problem is not null) warn($"{problem} (unreadable result; the run's checkpoints decide)");
+        return result;
     }
 }

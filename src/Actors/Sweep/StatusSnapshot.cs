@@ -32,9 +32,13 @@ public static class StatusSnapshot
         {
             SweepFile = sweepFile,
             Updated = updated,
-            State = book.Ended is null ? SweepState.Running
-                : book.Count(RunState.Completed) + book.Count(RunState.Failed) + book.Count(RunState.StoppedEarly) == book.Plan.Count ? SweepState.Finished
-                : SweepState.Stopped,
+            // The book decided how the sweep ended; a stalled sweep reads as stopped (its runs resume on the next start).
+            State = book.Ended switch
+            {
+                null => SweepState.Running,
+                { State: SweepEnd.Finished } => SweepState.Finished,
+                _ => SweepState.Stopped,
+            },
             Runs = runs,
             Devices = devices,
             Progress = progress.Build(SweepProgress.UsableSlots(devices)),

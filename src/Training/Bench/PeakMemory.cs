@@ -27,7 +27,7 @@ public static class PeakMemory
     {
         if (device.type == DeviceType.CUDA)
         {
-            _deviceBaselineMb ??= DeviceUsedMb(device);
+            _deviceBaselineMb ??= DeviceUsedMb(new NvidiaSmi().List(), device);
             return;
         }
         if (!File.Exists("/proc/self/clear_refs")) return;
@@ -37,7 +37,13 @@ public static class PeakMemory
     }
 
     /// <summary>The figure in MiB, or null where it cannot be read.</summary>
-    public static double? ReadMb(Device device) => device.type == DeviceType.CUDA ? ProcessOnDeviceMb() ?? DeviceGrowthMb(device) : PeakRssMb();
+    public static double? ReadMb(Device device)
+    {
+        if (device.type != DeviceType.CUDA) return PeakRssMb();
+        // One listing (two nvidia-smi processes) serves both readings.
+        var listing = new NvidiaSmi().List();
+        return listing.Apps?.FirstOrDefault(a => a.Pid == Environment.ProcessId)?.UsedMiB ?? DeviceGrowthMb(listing, device);
+    }
 
     static double? PeakRssMb()
     {
@@ -49,16 +55,13 @@ public static class PeakMemory
         return null;
     }
 
-    static double? ProcessOnDeviceMb() =>
-        new NvidiaSmi().List().Apps?.FirstOrDefault(a => a.Pid == Environment.ProcessId)?.UsedMiB;
-
-    static double? DeviceGrowthMb(Device device)
+    static double? DeviceGrowthMb(GpuListing listing, Device device)
     {
         if (_deviceBaselineMb is not { } baseline) return null;
-        return DeviceUsedMb(device) is { } used ? Math.Max(0, used - baseline) : null;
+        return DeviceUsedMb(listing, device) is { } used ? Math.Max(0, used - baseline) : null;
     }
 
     /// <summary>The GPU's used memory, every process's together; null where nvidia-smi cannot say (missing, MIG).</summary>
-    static double? DeviceUsedMb(Device device) =>
-        CudaVisibleDevices.Entry(Math.Max(0, (int)device.index)) is { } entry ? new NvidiaSmi().List().Find(entry)?.UsedMiB : null;
+    static double? DeviceUsedMb(GpuListing listing, Device device) =>
+        CudaVisibleDevices.Entry(Math.Max(0, (int)device.index)) is { } entry ? listing.Find(entry)?.UsedMiB : null;
 }

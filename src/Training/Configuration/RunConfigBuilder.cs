@@ -9,11 +9,14 @@ public static class RunConfigBuilder
     {
         var list = values.ToList();
         foreach (var (name, _) in list) TrainOption.Get(name);
-        var task = list.LastOrDefault(kv => kv.Key == "task").Value is { } taskText ? (TaskKind)TrainOption.Get("task").Parse(taskText) : new RunConfig().Task;
-        var config = task.Defaults;
+        var config = TaskOf(list).Defaults;
         foreach (var (name, text) in list.Where(kv => kv.Key != "task"))
             config = TrainOption.Get(name).Apply(config, text);
         ModelSpecResolver.Check(config);
         return config;
     }
+
+    /// <summary>The task the values name (the last `task` given wins, as in <see cref="Build"/>), else the default task.</summary>
+    public static TaskKind TaskOf(IEnumerable<KeyValuePair<string, string>> values) =>
+        values.LastOrDefault(kv => kv.Key == "task").Value is { } text ? (TaskKind)TrainOption.Get("task").Parse(text) : new RunConfig().Task;
 }

@@ -29,4 +29,23 @@ public sealed record RunResult
     [JsonPropertyName("paused_at")] public string? PausedAt { get; init; }
     /// <summary>A paused run's log line at its pause point: the numbers early stopping compares.</summary>
     [JsonPropertyName("pause_point")] public MetricsPoint? PausePoint { get; init; }
+
+    /// <summary>
+    /// A run folder's result.json as the report and a ledger rebuild read it: (null, null) where there is none, the
+    /// problem in a person's words (<see cref="JsonProblem.At"/>) where it does not parse. Read with every sharing mode,
+    /// so that a run writing its folder meanwhile is not disturbed.
+    /// </summary>
+    public static (RunResult? Result, string? Problem) TryRead(string path)
+    {
+        if (!File.Exists(path)) return (null, null);
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return (System.Text.Json.JsonSerializer.Deserialize<RunResult>(stream, MetricsJson.Options), null);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return (null, JsonProblem.At(path, e));
+        }
+    }
 }

@@ -227,11 +227,15 @@ public sealed class SweepBook
         _ => throw new ArgumentException($"unknown run folder fact {fact.GetType().Name}", nameof(fact)),
     };
 
+    /// <summary>Why no rung holds the run this session at all (no early stopping now, for the sweep or its experiment); null where one may.</summary>
+    string? EarlyStopOff(BookRun run) =>
+        Policy.NoEarlyStop ? "run --no-early-stop" : run.Group is null ? $"experiment {run.Experiment} no longer stops early" : null;
+
     /// <summary>Why a paused or early-stopped run goes on under this session's settings; null where it still waits at its rung.</summary>
     string? NoLongerWaits(BookRun run)
     {
-        if (Policy.NoEarlyStop) return "run --no-early-stop";
-        if (run.Group is not { } group) return $"experiment {run.Experiment} no longer stops early";
+        if (EarlyStopOff(run) is { } off) return off;
+        var group = run.Group!;
         var last = run.RungResults[^1];
         if (!group.HasRung(last.Rung)) return $"{group.Ladder.PointText(last.Rung)} is no longer a rung of experiment {run.Experiment}";
         if (last.Metric != group.Ladder.Settings.Metric)
@@ -266,8 +270,8 @@ public sealed class SweepBook
                 return EndAttempt(run, AttemptEndCause.RunFailed, "it paused without its rung's result", slot, now);
             var reached = new RungReached(run.Id, m.Attempt, rung.At.Count, rung.At.Unit, rung.Step, rung.Metric, rung.Value);
             // Told to pause by an earlier session's settings: it goes on at once.
-            return run.Group is null || Policy.NoEarlyStop
-                ? [reached, new RunSentOn(run.Id, Policy.NoEarlyStop ? "run --no-early-stop" : $"experiment {run.Experiment} no longer stops early"), new DeviceFailuresCleared(slot.Address.DeviceId)]
+            return EarlyStopOff(run) is { } why
+                ? [reached, new RunSentOn(run.Id, why), new DeviceFailuresCleared(slot.Address.DeviceId)]
                 : [reached, new DeviceFailuresCleared(slot.Address.DeviceId)];
         }
         if (m.Outcome != RunEndOutcome.Completed)
